@@ -1,0 +1,1 @@
+"""Mashwara core: configuration, store, inbox, outbox, dispatcher, worker and CLI."""

@@ -1,0 +1,28 @@
+"""The Flask application factory: the composition root of the web side."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify
+from sqlalchemy import text
+
+from bot import config
+from bot.services import Services
+
+
+def create_app(settings: config.Settings | None = None,
+               services: Services | None = None) -> Flask:
+    services = services or Services(settings or config.load())
+    app = Flask(__name__)
+    app.config.update(SECRET_KEY=services.settings.secret_key, MAX_CONTENT_LENGTH=1 << 20)
+    app.extensions["mashwara"] = services
+
+    @app.get("/healthz")
+    def healthz():
+        try:
+            with services.database.read() as db:
+                db.execute(text("SELECT 1"))
+        except Exception:
+            return jsonify(status="unavailable", database="down"), 503
+        return jsonify(status="ok", database="ok")
+
+    return app

@@ -1,0 +1,146 @@
+"""The `mashwara` command."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import threading
+
+import click
+
+from bot import config
+from bot.services import Services
+
+
+def _services() -> Services:
+    try:
+        return Services(config.load())
+    except config.ConfigError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log debugging detail.")
+def main(verbose: bool) -> None:
+    """Mashwara: community feedback, concern reports, meetings and announcements over
+    SMS and Telegram. Settings come from the environment or a .env file."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def run(host: str, port: int) -> None:
+    """Web and worker in one process (SQLite by default); migrates the store first."""
+    from waitress import serve
+
+    from bot.app import create_app
+    from bot.worker import Worker
+
+    services = _services()
+    services.upgrade()
+    worker = Worker(services)
+    worker.start()
+    click.echo(f"Mashwara is running on http://{host}:{port}/  (Ctrl+C to stop)")
+    click.echo("Talk to it from another terminal: mashwara chat --lang fa")
+    try:
+        serve(create_app(services=services), host=host, port=port, threads=8, _quiet=True)
+    finally:
+        worker.stop()
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=int, help="gunicorn processes")
+def web(host: str, port: int, workers: int) -> None:
+    """The web half alone, under gunicorn (production). Run `mashwara worker` beside it."""
+    from gunicorn.app.base import BaseApplication
+
+    from bot.app import create_app
+
+    class Gunicorn(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("accesslog", None)
+
+        def load(self):
+            return create_app()
+
+    Gunicorn().run()
+
+
+@main.command()
+def worker() -> None:
+    """The worker half alone: sends queued messages and runs scheduled work."""
+    from bot.worker import Worker
+
+    services = _services()
+    running = Worker(services)
+    running.start()
+    done = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: done.set())
+    done.wait()
+    running.stop()
+
+
+@main.group()
+def db() -> None:
+    """The store's schema."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the Alembic migrations up to the newest."""
+    services = _services()
+    services.upgrade()
+    click.echo("The store is up to date.")
+
+
+@main.command()
+@click.option("--lang", type=click.Choice(config.LANGUAGES), default=None,
+              help="Language to greet you in before you choose one.")
+@click.option("--as", "address", default="+93700000001", show_default=True,
+              help="The phone number you pretend to be.")
+def chat(lang: str | None, address: str) -> None:
+    """Talk to the flows in this terminal, as a community member on the simulator channel."""
+    from bot.simulator import Simulator
+
+    services = _services()
+    services.upgrade()
+    sim = Simulator(services, address, language=lang)
+    click.echo(f"Simulator: you are {address}. Say hello to begin; Ctrl+D to leave.")
+    while True:
+        try:
+            text = input("> ")
+        except (EOFError, KeyboardInterrupt):
+            click.echo()
+            return
+        for line in sim.say(text):
+            click.echo(click.style(line, fg="green"))
+
+
+@main.group()
+def flows() -> None:
+    """The conversation flows."""
+
+
+@flows.command("check")
+def flows_check() -> None:
+    """Check the flows, the keywords and that every language has every message."""
+    from flows.check import problems
+
+    _services()
+    found = problems()
+    for problem in found:
+        click.echo(f"- {problem}", err=True)
+    if found:
+        sys.exit(1)
+    click.echo("Flows, keywords and translations are complete.")
+

@@ -1,0 +1,193 @@
+"""Settings from the environment (and a `.env` file), parsed strictly at start-up.
+
+A wrong value stops Mashwara with a message naming the variable, rather than
+surfacing later as a confusing failure in the middle of a conversation.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+from dotenv import dotenv_values
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = ("en", "fa", "ps", "ar", "fr")
+
+
+class ConfigError(ValueError):
+    pass
+
+
+def _bool(name: str, raw: str) -> bool:
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise ConfigError(f"{name} must be true or false, not {raw!r}")
+
+
+def _int(name: str, raw: str) -> int:
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def _float(name: str, raw: str) -> float:
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, not {raw!r}") from None
+
+
+def _list(_name: str, raw: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in raw.split(",") if item.strip())
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = ""
+    secret_key: str = ""
+    public_url: str = ""
+    encryption_keys: tuple[str, ...] = ()
+    default_language: str = "en"
+    org_name: str = "Mashwara"
+    instance_dir: Path = Path("instance")
+    session_timeout_minutes: int = 120
+    places: str = "afghanistan"
+
+    telegram_bot_token: str = ""
+    telegram_webhook_secret: str = ""
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_rate: float = 30.0
+    telegram_chat_rate: float = 1.0
+
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_from: str = ""
+    twilio_api_url: str = "https://api.twilio.com"
+    # Segments per second for one sender: 1 for a US long code, 100 for a short code.
+    sms_rate: float = 1.0
+
+    dispatch_batch: int = 100
+    max_attempts: int = 8
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def telegram_enabled(self) -> bool:
+        return bool(self.telegram_bot_token)
+
+    @property
+    def sms_enabled(self) -> bool:
+        return bool(self.twilio_account_sid and self.twilio_auth_token and self.twilio_from)
+
+    def with_overrides(self, **changes) -> Settings:
+        return replace(self, **changes)
+
+
+# variable name -> (field, parser)
+_VARIABLES = {
+    "MASHWARA_DATABASE_URL": ("database_url", None),
+    "MASHWARA_SECRET_KEY": ("secret_key", None),
+    "MASHWARA_PUBLIC_URL": ("public_url", None),
+    "MASHWARA_ENCRYPTION_KEY": ("encryption_keys", _list),
+    "MASHWARA_DEFAULT_LANGUAGE": ("default_language", None),
+    "MASHWARA_ORG_NAME": ("org_name", None),
+    "MASHWARA_INSTANCE_DIR": ("instance_dir", lambda _n, raw: Path(raw)),
+    "MASHWARA_SESSION_TIMEOUT_MINUTES": ("session_timeout_minutes", _int),
+    "MASHWARA_PLACES": ("places", None),
+    "TELEGRAM_BOT_TOKEN": ("telegram_bot_token", None),
+    "TELEGRAM_WEBHOOK_SECRET": ("telegram_webhook_secret", None),
+    "TELEGRAM_API_URL": ("telegram_api_url", None),
+    "MASHWARA_TELEGRAM_RATE": ("telegram_rate", _float),
+    "MASHWARA_TELEGRAM_CHAT_RATE": ("telegram_chat_rate", _float),
+    "TWILIO_ACCOUNT_SID": ("twilio_account_sid", None),
+    "TWILIO_AUTH_TOKEN": ("twilio_auth_token", None),
+    "TWILIO_FROM": ("twilio_from", None),
+    "TWILIO_API_URL": ("twilio_api_url", None),
+    "MASHWARA_SMS_RATE": ("sms_rate", _float),
+    "MASHWARA_DISPATCH_BATCH": ("dispatch_batch", _int),
+    "MASHWARA_MAX_ATTEMPTS": ("max_attempts", _int),
+}
+_FIELD_NAMES = {f.name for f in fields(Settings)}
+assert all(name in _FIELD_NAMES for name, _ in _VARIABLES.values())
+
+
+def load(environ: dict[str, str] | None = None, env_file: str | Path = ".env") -> Settings:
+    """Read settings from `environ` (default: os.environ over the `.env` file)."""
+    if environ is None:
+        file_values = {k: v for k, v in dotenv_values(env_file).items() if v is not None}
+        environ = {**file_values, **os.environ}
+    values = {}
+    for variable, (name, parse) in _VARIABLES.items():
+        if variable in environ:
+            raw = environ[variable]
+            values[name] = parse(variable, raw) if parse else raw.strip()
+    for variable in environ:
+        if variable.startswith("MASHWARA_") and variable not in _VARIABLES:
+            log.warning("ignoring unknown setting %s", variable)
+    settings = Settings(**values)
+    _validate(settings)
+    return _fill_generated(settings)
+
+
+def _validate(settings: Settings) -> None:
+    if settings.default_language not in LANGUAGES:
+        raise ConfigError(
+            f"MASHWARA_DEFAULT_LANGUAGE must be one of {', '.join(LANGUAGES)},"
+            f" not {settings.default_language!r}"
+        )
+    if settings.public_url and not settings.public_url.startswith(("https://", "http://")):
+        raise ConfigError("MASHWARA_PUBLIC_URL must start with https://")
+    for key in settings.encryption_keys:
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ConfigError(
+                "MASHWARA_ENCRYPTION_KEY must be Fernet keys (32 url-safe base64 bytes),"
+                " separated by commas; make one with `mashwara keys generate`"
+            ) from None
+    if settings.telegram_rate <= 0 or settings.sms_rate <= 0 or settings.telegram_chat_rate <= 0:
+        raise ConfigError("sending rates must be above zero")
+
+
+def _instance_secret(settings: Settings, filename: str, make) -> str:
+    path = settings.instance_dir / filename
+    if path.exists():
+        return path.read_text().strip()
+    settings.instance_dir.mkdir(parents=True, exist_ok=True)
+    value = make()
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(value + "\n")
+    return value
+
+
+def _fill_generated(settings: Settings) -> Settings:
+    changes = {}
+    if not settings.database_url:
+        db_path = (settings.instance_dir / "mashwara.db").resolve()
+        settings.instance_dir.mkdir(parents=True, exist_ok=True)
+        changes["database_url"] = f"sqlite:///{db_path}"
+    if not settings.secret_key:
+        changes["secret_key"] = _instance_secret(
+            settings, "secret_key", lambda: secrets.token_urlsafe(48)
+        )
+    if not settings.encryption_keys:
+        key_file = settings.instance_dir / "encryption_key"
+        if not key_file.exists():
+            log.warning(
+                "MASHWARA_ENCRYPTION_KEY is unset: generated a key into %s. Back it up apart"
+                " from the database; without it, encrypted data cannot be read.",
+                key_file,
+            )
+        key = _instance_secret(settings, "encryption_key", lambda: Fernet.generate_key().decode())
+        changes["encryption_keys"] = (key,)
+    return replace(settings, **changes) if changes else settings

@@ -1,0 +1,145 @@
+"""The dispatcher: claims queued outbound rows and hands them to the channel senders.
+
+A row is claimed with a conditional UPDATE (FOR UPDATE SKIP LOCKED on PostgreSQL,
+under BEGIN IMMEDIATE on SQLite), so several dispatchers never send one row twice.
+Messages to one address leave in order: a row is not claimed while an earlier row
+to the same address is still waiting or in flight. Conversation replies are
+claimed before bulk messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from collections.abc import Iterable
+
+from sqlalchemy import and_, exists, select, update
+from sqlalchemy.orm import aliased
+
+from bot.channels.base import OutboundMessage, Sender, SendResult, Verdict
+from bot.clock import now
+from bot.config import Settings
+from bot.db import Database
+from bot.outbox import choices_of
+from bot.store import Direction, Identity, Message, Status
+
+log = logging.getLogger(__name__)
+
+IN_FLIGHT = (Status.QUEUED, Status.SENDING)
+
+
+def backoff(attempts: int) -> float:
+    """Seconds before retry number `attempts`: 5 s, 10 s, 20 s ... capped at 30 min."""
+    return min(5 * 2 ** max(attempts - 1, 0), 1800)
+
+
+class Dispatcher:
+    def __init__(self, database: Database, senders: dict[str, Sender], settings: Settings):
+        self.database = database
+        self.senders = senders
+        self.settings = settings
+
+    def claim(self, limit: int, channels: Iterable[str] | None = None,
+              identity_id: int | None = None) -> list[OutboundMessage]:
+        at = now()
+        earlier = aliased(Message)
+        blocked = exists().where(
+            earlier.identity_id == Message.identity_id,
+            earlier.direction == Direction.OUT,
+            earlier.status.in_(IN_FLIGHT),
+            earlier.id < Message.id,
+        )
+        query = (
+            select(Message.id)
+            .where(
+                Message.direction == Direction.OUT,
+                Message.status == Status.QUEUED,
+                Message.next_attempt_at <= at,
+                Message.channel.in_(list(channels or self.senders)),
+                ~blocked,
+            )
+            .order_by(Message.priority, Message.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        if identity_id is not None:
+            query = query.where(Message.identity_id == identity_id)
+        with self.database.write() as db:
+            ids = list(db.scalars(query))
+            if not ids:
+                return []
+            db.execute(
+                update(Message)
+                .where(Message.id.in_(ids))
+                .values(status=Status.SENDING, claimed_at=at, attempts=Message.attempts + 1)
+            )
+            rows = db.execute(
+                select(Message, Identity.address)
+                .join(Identity, and_(Identity.id == Message.identity_id))
+                .where(Message.id.in_(ids))
+                .order_by(Message.id)
+            ).all()
+            return [self._outbound(row, address) for row, address in rows]
+
+    @staticmethod
+    def _outbound(row: Message, address: str) -> OutboundMessage:
+        return OutboundMessage(
+            id=row.id, channel=row.channel, address=address, text=row.text or "",
+            choices=choices_of(row), language=row.language or "en",
+        )
+
+    async def deliver(self, messages: list[OutboundMessage]) -> list[SendResult]:
+        results = await asyncio.gather(*(self._send(m) for m in messages))
+        self.record(list(zip(messages, results, strict=True)))
+        return results
+
+    async def _send(self, message: OutboundMessage) -> SendResult:
+        try:
+            return await self.senders[message.channel].send(message)
+        except Exception as error:  # a sender bug must not lose the message
+            log.exception("sender for %s failed on message %s", message.channel, message.id)
+            return SendResult.retry(f"{type(error).__name__}: {error}")
+
+    def record(self, outcomes: list[tuple[OutboundMessage, SendResult]]) -> None:
+        at = now()
+        with self.database.write() as db:
+            for message, result in outcomes:
+                row = db.get(Message, message.id)
+                self._apply(db, row, result, at)
+
+    def _apply(self, db, row: Message, result: SendResult, at: dt.datetime) -> None:
+        row.error_code, row.error = result.error_code, result.error
+        if result.verdict is Verdict.SENT:
+            row.status, row.sent_at, row.external_id = Status.SENT, at, result.external_id
+        elif result.verdict is Verdict.RETRY and row.attempts < self.settings.max_attempts:
+            delay = max(result.retry_after or 0, backoff(row.attempts))
+            row.status, row.next_attempt_at = Status.QUEUED, at + dt.timedelta(seconds=delay)
+        elif result.verdict is Verdict.STOPPED:
+            row.status = Status.STOPPED
+            if row.identity_id is not None:
+                db.execute(update(Identity).where(Identity.id == row.identity_id)
+                           .values(stopped_at=at))
+        else:
+            row.status = Status.FAILED
+
+    def run_once(self, channels: Iterable[str] | None = None,
+                 identity_id: int | None = None) -> int:
+        """Claims one batch and sends it; returns how many messages were handled."""
+        batch = self.claim(self.settings.dispatch_batch, channels, identity_id)
+        if batch:
+            asyncio.run(self.deliver(batch))
+        return len(batch)
+
+    def release_stale(self, older_than: dt.timedelta) -> int:
+        """Requeues rows claimed by a dispatcher that died before recording a verdict.
+
+        The provider may or may not have taken such a message: requeueing risks one
+        duplicate, dropping it risks a loss, and a loss is worse."""
+        with self.database.write() as db:
+            result = db.execute(
+                update(Message)
+                .where(Message.status == Status.SENDING, Message.claimed_at < now() - older_than)
+                .values(status=Status.QUEUED)
+            )
+            return result.rowcount

@@ -1,0 +1,66 @@
+"""Erasing a person: what consent "no", CANCEL during registration and DELETE do.
+
+Personal data goes at once; the contact row itself is removed by the worker's purge
+once the last message to it (the goodbye) has left, so that goodbye still has an
+address. Features that keep data about a person register an eraser here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from sqlalchemy import delete, exists, select, update
+from sqlalchemy.orm import Session
+
+from bot.store import (
+    Contact,
+    ContactStatus,
+    ConversationSession,
+    Direction,
+    GroupMember,
+    Message,
+    Status,
+)
+
+Eraser = Callable[[Session, Contact], None]
+ERASERS: list[Eraser] = []
+
+
+def register(eraser: Eraser) -> Eraser:
+    ERASERS.append(eraser)
+    return eraser
+
+
+def erase_contact(db: Session, contact: Contact) -> None:
+    for eraser in ERASERS:
+        eraser(db, contact)
+    db.execute(
+        update(Message)
+        .where(Message.contact_id == contact.id)
+        .values(text=None, attachments=None, choices=None)
+    )
+    db.execute(delete(GroupMember).where(GroupMember.contact_id == contact.id))
+    db.execute(delete(ConversationSession).where(ConversationSession.contact_id == contact.id))
+    for field in ("name", "district", "province", "role", "consent_at", "registered_at"):
+        setattr(contact, field, None)
+    contact.status = ContactStatus.ERASING
+
+
+def purge_erased(db: Session, _now: dt.datetime) -> int:
+    """Deletes erased contacts whose last outbound message has left. Returns how many."""
+    pending = exists().where(
+        Message.contact_id == Contact.id,
+        Message.direction == Direction.OUT,
+        Message.status.in_((Status.QUEUED, Status.SENDING)),
+    )
+    ids = db.scalars(
+        select(Contact.id).where(Contact.status == ContactStatus.ERASING, ~pending)
+    ).all()
+    if not ids:
+        return 0
+    db.execute(
+        update(Message).where(Message.contact_id.in_(ids)).values(text=None, choices=None)
+    )
+    db.execute(delete(Contact).where(Contact.id.in_(ids)))
+    return len(ids)

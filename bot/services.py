@@ -1,0 +1,40 @@
+"""The parts of a running Mashwara, built once from the settings."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import cached_property
+
+from bot import crypto, migrate
+from bot.channels import senders
+from bot.config import Settings
+from bot.db import Database
+from bot.dispatcher import Dispatcher
+from bot.inbox import Inbox
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    settings: Settings
+
+    def __post_init__(self):
+        crypto.configure(self.settings.encryption_keys)
+        import flows  # noqa: F401  (registers the flows and keywords)
+
+    @cached_property
+    def database(self) -> Database:
+        return Database(self.settings.database_url)
+
+    @cached_property
+    def inbox(self) -> Inbox:
+        return Inbox(self.database, self.settings)
+
+    @cached_property
+    def dispatcher(self) -> Dispatcher:
+        return Dispatcher(self.database, senders(self.settings), self.settings)
+
+    def upgrade(self) -> None:
+        migrate.upgrade(self.database)

@@ -1,0 +1,21 @@
+"""The store: SQLAlchemy models. Importing this package registers every table."""
+
+from .base import Base
+from .contacts import Contact, ContactStatus, Group, GroupMember, Identity
+from .messages import Direction, Message, Priority, Status
+from .sessions import ConversationSession, Lease
+
+__all__ = [
+    "Base",
+    "Contact",
+    "ContactStatus",
+    "ConversationSession",
+    "Direction",
+    "Group",
+    "GroupMember",
+    "Identity",
+    "Lease",
+    "Message",
+    "Priority",
+    "Status",
+]

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.clock import now
+from bot.crypto import Encrypted
+
+from .base import Base
+
+# SQLite only auto-increments an INTEGER PRIMARY KEY.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Direction:
+    IN = "in"
+    OUT = "out"
+
+
+class Status:
+    # inbound
+    RECEIVED = "received"
+    HANDLED = "handled"
+    ERRORED = "errored"
+    # outbound, in the order a message moves through them
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    READ = "read"
+    # outbound, final
+    FAILED = "failed"
+    UNDELIVERED = "undelivered"
+    CANCELLED = "cancelled"
+    STOPPED = "stopped"
+
+
+class Priority:
+    CONVERSATION = 0
+    ALERT = 1
+    BULK = 10
+
+
+class Message(Base):
+    """The message log and the outbox: inbound and outbound messages in one table.
+
+    An outbound message is a row before any provider call; the dispatcher claims
+    queued rows and records the provider's verdict on them.
+    """
+
+    __tablename__ = "messages"
+    __table_args__ = (
+        UniqueConstraint("channel", "external_id"),
+        Index("ix_messages_outbox", "status", "priority", "next_attempt_at"),
+        Index("ix_messages_identity_status", "identity_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    direction: Mapped[str] = mapped_column(String(3))
+    channel: Mapped[str] = mapped_column(String(16))
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+    )
+    identity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("identities.id", ondelete="SET NULL")
+    )
+    text: Mapped[str | None] = mapped_column(Encrypted)
+    choices: Mapped[list | None] = mapped_column(JSON)
+    attachments: Mapped[list | None] = mapped_column(JSON)
+    language: Mapped[str | None] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16))
+    priority: Mapped[int] = mapped_column(SmallInteger, default=Priority.CONVERSATION)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime | None]
+    claimed_at: Mapped[dt.datetime | None]
+    external_id: Mapped[str | None] = mapped_column(String(80))
+    segments: Mapped[int | None] = mapped_column(SmallInteger)
+    error_code: Mapped[str | None] = mapped_column(String(32))
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=now, index=True)
+    sent_at: Mapped[dt.datetime | None]
+    delivered_at: Mapped[dt.datetime | None]

@@ -1,0 +1,143 @@
+"""The worker: the dispatcher loop, and periodic ticks driven by APScheduler.
+
+Every worker dispatches (rows are claimed atomically). The ticks that scan for due
+work run only on the worker that holds the scheduler lease. Features add their
+ticks with `register_tick`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import socket
+import threading
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from bot import leases
+from bot.clock import now
+from bot.erasure import purge_erased
+from bot.outbox import enqueue
+from bot.services import Services
+from bot.store import Contact, ConversationSession, Identity
+from flows.engine import Context
+
+log = logging.getLogger(__name__)
+
+LEASE = "scheduler"
+LEASE_TTL = dt.timedelta(seconds=30)
+
+
+@dataclass(frozen=True)
+class Tick:
+    name: str
+    seconds: float
+    run: Callable[[Services], object]
+
+
+TICKS: list[Tick] = []
+
+
+def register_tick(name: str, seconds: float):
+    def decorate(run):
+        TICKS.append(Tick(name, seconds, run))
+        return run
+    return decorate
+
+
+@register_tick("expire-sessions", 30)
+def expire_sessions(services: Services) -> int:
+    """Closes sessions left unanswered and tells each person how to carry on."""
+    at = now()
+    with services.database.write() as db:
+        sessions = db.query(ConversationSession).filter(ConversationSession.expires_at <= at).all()
+        for session in sessions:
+            contact = db.get(Contact, session.contact_id)
+            identity = db.query(Identity).filter(Identity.contact_id == contact.id).order_by(
+                Identity.last_seen_at.desc()).first()
+            ctx = Context(db=db, contact=contact, identity=identity,
+                          settings=services.settings, now=at)
+            for reply in services.inbox.engine.expire(ctx, session):
+                enqueue(db, identity, reply.text, choices=reply.choices, now=at,
+                        language=contact.language)
+        return len(sessions)
+
+
+@register_tick("retry-inbound", 15)
+def retry_inbound(services: Services) -> int:
+    pending = services.inbox.pending(older_than=dt.timedelta(seconds=30))
+    for message_id in pending:
+        services.inbox.process(message_id)
+    return len(pending)
+
+
+@register_tick("release-stale", 60)
+def release_stale(services: Services) -> int:
+    return services.dispatcher.release_stale(dt.timedelta(minutes=5))
+
+
+@register_tick("purge-erased", 60)
+def purge(services: Services) -> int:
+    with services.database.write() as db:
+        return purge_erased(db, now())
+
+
+class Worker:
+    def __init__(self, services: Services, dispatch_interval: float = 0.5):
+        self.services = services
+        self.dispatch_interval = dispatch_interval
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.scheduler = BackgroundScheduler(timezone="UTC")
+        self._stop = threading.Event()
+
+    def run_ticks(self) -> None:
+        """Runs every tick once if this worker holds the scheduler lease."""
+        if not leases.acquire(self.services.database, LEASE, self.holder, LEASE_TTL):
+            return
+        for tick in TICKS:
+            self._safely(tick.name, tick.run)
+
+    def _safely(self, name: str, run) -> None:
+        try:
+            done = run(self.services)
+            if done:
+                log.debug("%s: %s", name, done)
+        except Exception:
+            log.exception("tick %s failed", name)
+
+    def dispatch_loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                sent = self.services.dispatcher.run_once()
+            except Exception:
+                log.exception("dispatch failed")
+                sent = 0
+            if not sent:
+                self._stop.wait(self.dispatch_interval)
+
+    def start(self) -> threading.Thread:
+        for tick in TICKS:
+            self.scheduler.add_job(
+                self._leader_tick, "interval", seconds=tick.seconds, args=[tick],
+                id=tick.name, max_instances=1, coalesce=True, next_run_time=None,
+            )
+        self.scheduler.start()
+        for job in self.scheduler.get_jobs():
+            job.modify(next_run_time=dt.datetime.now(dt.UTC))
+        thread = threading.Thread(target=self.dispatch_loop, name="dispatcher", daemon=True)
+        thread.start()
+        log.info("worker %s started", self.holder)
+        return thread
+
+    def _leader_tick(self, tick: Tick) -> None:
+        if leases.acquire(self.services.database, LEASE, self.holder, LEASE_TTL):
+            self._safely(tick.name, tick.run)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.scheduler.shutdown(wait=False)
+        leases.release(self.services.database, LEASE, self.holder)

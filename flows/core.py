@@ -1,0 +1,174 @@
+"""The always-on keywords and the main menu.
+
+Keywords win over an open flow. HELP and STOP answer and then repeat the question
+that was open; the others replace the open flow.
+"""
+
+from __future__ import annotations
+
+from bot.erasure import erase_contact
+from locales import LANGUAGES, NATIVE_NAMES
+
+from .engine import MENU, Context, Reply, Turn, add_menu_item, register
+from .keywords import Keyword
+from .keywords import register as keyword
+from .steps import ChoiceQuestion, Option, StepFlow
+
+
+class Simple:
+    """A flow that answers once and keeps no state."""
+
+    name: str
+
+    def resume(self, ctx: Context, state: dict, given) -> Turn:
+        return self.start(ctx, "")
+
+    def reprompt(self, ctx: Context, state: dict) -> list[Reply]:
+        return []
+
+    def expired(self, ctx: Context, state: dict) -> list[Reply]:
+        return []
+
+
+def help_text(ctx: Context) -> str:
+    return ctx.t(
+        "help.text",
+        org=ctx.settings.org_name,
+        menu=ctx.keyword("MENU"),
+        lang=ctx.keyword("LANG"),
+        stop=ctx.keyword("STOP"),
+        delete=ctx.keyword("DELETE"),
+        cancel=ctx.keyword("CANCEL"),
+    )
+
+
+class Help(Simple):
+    name = "help"
+
+    def start(self, ctx: Context, trigger: str) -> Turn:
+        return Turn([Reply(help_text(ctx))])
+
+
+class Stop(Simple):
+    name = "stop"
+
+    def start(self, ctx: Context, trigger: str) -> Turn:
+        ctx.contact.stopped_at = ctx.contact.stopped_at or ctx.now
+        return Turn([Reply(ctx.t("stop.done", start=ctx.keyword("START")))])
+
+
+class Start(Simple):
+    name = "start"
+
+    def start(self, ctx: Context, trigger: str) -> Turn:
+        if not ctx.contact.registered:
+            return Turn(then="registration")
+        ctx.contact.stopped_at = None
+        return Turn([Reply(ctx.t("start.welcome_back"))], then="menu")
+
+
+class Cancel(Simple):
+    name = "cancel"
+
+    def start(self, ctx: Context, trigger: str) -> Turn:
+        if not ctx.contact.registered:
+            erase_contact(ctx.db, ctx.contact)
+            return Turn([Reply(ctx.t("registration.cancelled", join=ctx.keyword("START")))])
+        msgid = "cancel.done" if ctx.open_flow else "cancel.nothing"
+        return Turn([Reply(ctx.t(msgid, menu=ctx.keyword("MENU")))])
+
+
+def menu_options(ctx: Context, _state: dict) -> list[Option]:
+    return [Option(item.flow, ctx.t(item.label)) for item in MENU]
+
+
+class Menu(StepFlow):
+    name = "menu"
+    questions = (ChoiceQuestion("choice", "menu.title", menu_options),)
+
+    def start(self, ctx: Context, trigger: str) -> Turn:
+        turn = super().start(ctx, trigger)
+        if trigger == "unknown":
+            asked = turn.replies[0]
+            turn.replies = [Reply(ctx.t("help.unknown") + "\n" + asked.text, asked.choices)]
+        return turn
+
+    def finish(self, ctx: Context, state: dict) -> Turn:
+        return Turn(then=state["choice"])
+
+    def expired(self, ctx: Context, state: dict) -> list[Reply]:
+        return []  # nobody needs telling that an unanswered menu closed
+
+
+def language_options(_ctx: Context, _state: dict) -> list[Option]:
+    return [Option(code, NATIVE_NAMES[code]) for code in LANGUAGES]
+
+
+class Language(StepFlow):
+    name = "language"
+    questions = (ChoiceQuestion("language", "language.choose", language_options),)
+
+    def start(self, ctx: Context, trigger: str) -> Turn:
+        if not ctx.contact.registered:
+            return Turn(then="registration")
+        return super().start(ctx, trigger)
+
+    def finish(self, ctx: Context, state: dict) -> Turn:
+        ctx.contact.language = state["language"]
+        return Turn([Reply(ctx.t("language.changed"))], then="menu")
+
+
+def confirm_options(ctx: Context, _state: dict) -> list[Option]:
+    return [Option("yes", ctx.t("delete.yes")), Option("no", ctx.t("delete.no"))]
+
+
+class Delete(StepFlow):
+    name = "delete"
+    questions = (
+        ChoiceQuestion("confirm", "delete.confirm", confirm_options,
+                       params=lambda ctx, _s: {"org": ctx.settings.org_name}),
+    )
+
+    def finish(self, ctx: Context, state: dict) -> Turn:
+        if state["confirm"] != "yes":
+            return Turn([Reply(ctx.t("delete.kept"))])
+        text = ctx.t("delete.done")
+        erase_contact(ctx.db, ctx.contact)
+        return Turn([Reply(text)])
+
+
+for flow in (Help(), Stop(), Start(), Cancel(), Menu(), Language(), Delete()):
+    register(flow)
+
+add_menu_item(80, "menu.language", "language")
+add_menu_item(90, "menu.help", "help")
+
+keyword(Keyword("HELP", "help", keeps_session=True, aliases={
+    "en": ("help", "info", "/help"), "fr": ("aide",), "ar": ("مساعدة",),
+    "fa": ("کمک", "راهنما"), "ps": ("مرسته", "لارښود"),
+}))
+keyword(Keyword("STOP", "stop", keeps_session=True, aliases={
+    "en": ("stop", "unsubscribe", "/stop"), "fr": ("stop", "arret", "desabonner"),
+    "ar": ("توقف", "ايقاف", "الغاء الاشتراك"), "fa": ("توقف", "لغو اشتراک"),
+    "ps": ("ودرول", "بس کړه"),
+}))
+keyword(Keyword("START", "start", aliases={
+    "en": ("join", "start", "subscribe", "/start"), "fr": ("inscription", "rejoindre", "commencer"),
+    "ar": ("اشتراك", "ابدأ", "انضمام"), "fa": ("عضویت", "شروع"), "ps": ("ګډون", "گډون", "پیل"),
+}))
+keyword(Keyword("MENU", "menu", aliases={
+    "en": ("menu", "/menu"), "fr": ("menu",), "ar": ("القائمة", "قائمة"),
+    "fa": ("منو", "فهرست"), "ps": ("مینو", "لړلیک"),
+}))
+keyword(Keyword("LANG", "language", aliases={
+    "en": ("lang", "language", "/language"), "fr": ("langue",), "ar": ("اللغة", "لغة"),
+    "fa": ("زبان",), "ps": ("ژبه",),
+}))
+keyword(Keyword("CANCEL", "cancel", aliases={
+    "en": ("cancel", "0", "quit", "exit", "/cancel"), "fr": ("annuler",), "ar": ("الغاء",),
+    "fa": ("لغو",), "ps": ("لغوه", "پرېږده"),
+}))
+keyword(Keyword("DELETE", "delete", aliases={
+    "en": ("delete", "erase"), "fr": ("supprimer", "effacer"), "ar": ("حذف", "امسح"),
+    "fa": ("حذف", "پاک"), "ps": ("ړنګول", "پاکول"),
+}))

@@ -1,0 +1,185 @@
+"""The conversation engine.
+
+A flow has two entry points, `start(ctx, trigger)` and `resume(ctx, state, input)`,
+and answers with a `Turn`: the replies to send and the state to keep (None when the
+flow is over). The engine picks the flow (keywords first, then the open session,
+then registration or the menu), runs it, and hands the replies back; it sends
+nothing itself. Session state is plain JSON, one row per contact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from sqlalchemy.orm import Session
+
+from bot.channels.base import Choice, InboundMessage
+from bot.config import Settings
+from bot.store import Contact, ConversationSession, Identity
+from locales import Translator
+
+from . import keywords
+from .normalize import clean, normalize, to_ascii_digits
+
+MAX_INPUT = 4000
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    choices: tuple[Choice, ...] = ()
+
+
+@dataclass
+class Turn:
+    replies: list[Reply] = field(default_factory=list)
+    state: dict | None = None
+    # Start this flow straight after (the menu after registration, say).
+    then: str | None = None
+    # The input held something the message log must not keep (an anonymous report).
+    redact_input: bool = False
+
+
+@dataclass(frozen=True)
+class Input:
+    text: str  # cleaned: controls removed, letters as typed
+    normalized: str
+    attachments: tuple[dict, ...] = ()
+
+    @classmethod
+    def from_message(cls, message: InboundMessage) -> Input:
+        raw = message.choice if message.choice is not None else message.text
+        text = clean(raw or "")
+        return cls(text=text, normalized=normalize(text), attachments=message.attachments)
+
+    @property
+    def number(self) -> int | None:
+        digits = to_ascii_digits(self.normalized)
+        return int(digits) if digits.isdigit() and len(digits) < 6 else None
+
+
+@dataclass
+class Context:
+    db: Session
+    contact: Contact
+    identity: Identity
+    settings: Settings
+    now: dt.datetime
+    message: InboundMessage | None = None
+    # The flow that was open when this message arrived, if any.
+    open_flow: str | None = None
+
+    @property
+    def t(self) -> Translator:
+        return Translator(self.contact.language or self.settings.default_language,
+                          self.settings.default_language)
+
+    def keyword(self, name: str) -> str:
+        return keywords.KEYWORDS[name].display(self.t.language)
+
+
+class Flow(Protocol):
+    name: str
+
+    def start(self, ctx: Context, trigger: str) -> Turn: ...
+
+    def resume(self, ctx: Context, state: dict, given: Input) -> Turn: ...
+
+    def reprompt(self, ctx: Context, state: dict) -> list[Reply]: ...
+
+    def expired(self, ctx: Context, state: dict) -> list[Reply]: ...
+
+
+FLOWS: dict[str, Flow] = {}
+
+
+def register(flow: Flow) -> Flow:
+    FLOWS[flow.name] = flow
+    return flow
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    order: int
+    label: str  # message id
+    flow: str
+
+
+MENU: list[MenuItem] = []
+
+
+def add_menu_item(order: int, label: str, flow: str) -> None:
+    MENU.append(MenuItem(order, label, flow))
+    MENU.sort(key=lambda item: item.order)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    replies: list[Reply]
+    redact_input: bool = False
+
+
+class Engine:
+    """Runs one inbound message against a contact's session."""
+
+    def handle(self, ctx: Context, given: Input) -> Outcome:
+        session = ctx.db.get(ConversationSession, ctx.contact.id)
+        if session is not None and session.expires_at <= ctx.now:
+            ctx.db.delete(session)
+            ctx.db.flush()
+            session = None
+        ctx.open_flow = session.flow if session is not None else None
+        replies, turn_flow, turn = self._dispatch(ctx, session, given)
+        self._save(ctx, session, turn_flow, turn)
+        return Outcome(replies + self._follow(ctx, turn), turn.redact_input)
+
+    def _dispatch(self, ctx, session, given) -> tuple[list[Reply], str | None, Turn]:
+        matched = keywords.match(given.normalized) if len(given.text) <= MAX_INPUT else None
+        if matched is not None:
+            keyword, argument = matched
+            if keyword.keeps_session and session is not None:
+                turn = FLOWS[keyword.flow].start(ctx, argument)
+                flow = FLOWS[session.flow]
+                replies = turn.replies + flow.reprompt(ctx, session.state)
+                return replies, session.flow, Turn(state=session.state)
+            turn = FLOWS[keyword.flow].start(ctx, argument)
+            return turn.replies, keyword.flow, turn
+        if session is not None:
+            turn = FLOWS[session.flow].resume(ctx, dict(session.state), given)
+            return turn.replies, session.flow, turn
+        entry = "menu" if ctx.contact.registered else "registration"
+        turn = FLOWS[entry].start(ctx, "" if entry == "registration" else "unknown")
+        return turn.replies, entry, turn
+
+    def _save(self, ctx: Context, session, flow: str | None, turn: Turn) -> None:
+        if turn.state is None or flow is None:
+            if session is not None:
+                ctx.db.delete(session)
+                ctx.db.flush()
+            return
+        expires = ctx.now + dt.timedelta(minutes=ctx.settings.session_timeout_minutes)
+        if session is None:
+            session = ctx.db.get(ConversationSession, ctx.contact.id)
+        if session is None:
+            session = ConversationSession(contact_id=ctx.contact.id, started_at=ctx.now)
+            ctx.db.add(session)
+        elif session.flow != flow:
+            session.started_at = ctx.now
+        session.flow = flow
+        session.state = turn.state
+        session.updated_at = ctx.now
+        session.expires_at = expires
+
+    def _follow(self, ctx: Context, turn: Turn) -> list[Reply]:
+        if turn.then is None:
+            return []
+        follow = FLOWS[turn.then].start(ctx, "")
+        self._save(ctx, None, turn.then, follow)
+        return follow.replies + self._follow(ctx, follow)
+
+    def expire(self, ctx: Context, session: ConversationSession) -> list[Reply]:
+        replies = FLOWS[session.flow].expired(ctx, session.state)
+        ctx.db.delete(session)
+        return replies
