@@ -103,6 +103,16 @@ def db_upgrade() -> None:
     click.echo("The store is up to date.")
 
 
+@db.command("revision")
+@click.argument("message")
+def db_revision(message: str) -> None:
+    """Write a new migration from the difference between the models and the store
+    (for developers: run `mashwara db upgrade` first)."""
+    from bot.migrate import revision
+
+    revision(_services().database, message)
+
+
 @main.command()
 @click.option("--lang", type=click.Choice(config.LANGUAGES), default=None,
               help="Language to greet you in before you choose one.")

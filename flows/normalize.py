@@ -29,13 +29,16 @@ _FOLD = {
     "\u06d5": "\u0647",  # ae -> heh
 }
 
-_REMOVE = {
-    "\u0640",  # tatweel
-    "\u200b", "\u200c", "\u200d",  # zero-width space, ZWNJ, ZWJ
+_BIDI = {
     "\u200e", "\u200f", "\u061c",  # LRM, RLM, Arabic letter mark
     "\u202a", "\u202b", "\u202c", "\u202d", "\u202e",  # embeddings and overrides
     "\u2066", "\u2067", "\u2068", "\u2069",  # isolates
-    "\ufeff", "\u00ad",  # BOM, soft hyphen
+    "\ufeff",  # BOM
+}
+_REMOVE = _BIDI | {
+    "\u0640",  # tatweel
+    "\u200b", "\u200c", "\u200d",  # zero-width space, ZWNJ, ZWJ
+    "\u00ad",  # soft hyphen
 }
 _ARABIC_MARKS = re.compile(
     "[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed]"
@@ -61,12 +64,12 @@ def _strip_latin_accents(text: str) -> str:
 
 
 def clean(text: str) -> str:
-    """What we keep of a free-text answer: invisible controls and NULs gone, the
-    letters as typed."""
+    """What we keep of a free-text answer: control characters, NULs and bidi overrides
+    gone (they can disguise text in the dashboard), the letters and ZWNJ as typed."""
     text = unicodedata.normalize("NFC", text)
     text = "".join(
         c for c in text
-        if c in "\n\t" or (unicodedata.category(c) not in ("Cc", "Cs", "Co") and c not in _REMOVE)
+        if c in "\n\t" or (unicodedata.category(c) not in ("Cc", "Cs", "Co") and c not in _BIDI)
     )
     return text.strip()
 

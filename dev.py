@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""The two commands: `python3 dev.py run` and `python3 dev.py test`.
+
+Needs only Python 3.11+ and git. Makes `.venv` on first use, installs Mashwara into
+it (again only when pyproject.toml changes), then runs Mashwara or its checks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PG = ("127.0.0.1", 5432)
+
+
+def sh(*command: str, **options) -> None:
+    print("+", " ".join(command), flush=True)
+    subprocess.run(command, check=True, cwd=ROOT, **options)
+
+
+def ensure_venv(extras: str) -> None:
+    if sys.version_info < (3, 11):  # noqa: UP036  (dev.py runs before any install)
+        sys.exit("Mashwara needs Python 3.11 or newer.")
+    if not (BIN / "python").exists():
+        sh(sys.executable, "-m", "venv", str(VENV))
+    stamp = VENV / f".installed-{extras or 'base'}"
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    sh(str(BIN / "python"), "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    target = f".[{extras}]" if extras else "."
+    sh(str(BIN / "python"), "-m", "pip", "install", "--quiet", "-e", target)
+    stamp.write_text(wanted)
+
+
+def postgres_up() -> bool:
+    try:
+        with socket.create_connection(PG, timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def ensure_postgres() -> None:
+    if postgres_up() or os.environ.get("MASHWARA_TEST_PG"):
+        return
+    clusters = Path("/etc/postgresql")
+    if shutil.which("pg_ctlcluster") and clusters.exists():
+        for version in sorted(p.name for p in clusters.iterdir()):
+            subprocess.run(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main",
+                            "start"], check=False)
+        for _ in range(30):
+            if postgres_up():
+                return
+            time.sleep(1)
+    sys.exit("PostgreSQL is not reachable on 127.0.0.1:5432. Start it, set MASHWARA_TEST_PG"
+             " to a server URL, or run `python3 dev.py test --sqlite-only`.")
+
+
+def run(args: list[str]) -> None:
+    ensure_venv("")
+    os.execv(str(BIN / "mashwara"), [str(BIN / "mashwara"), "run", *args])
+
+
+def test(args: list[str]) -> None:
+    sqlite_only = "--sqlite-only" in args
+    args = [a for a in args if a != "--sqlite-only"]
+    ensure_venv("test")
+    sh(str(BIN / "ruff"), "check", ".")
+    check_dir = ROOT / "build" / "flows-check"
+    check_dir.mkdir(parents=True, exist_ok=True)
+    print("+ mashwara flows check", flush=True)
+    subprocess.run([str(BIN / "mashwara"), "flows", "check"], check=True, cwd=check_dir)
+    backends = ["sqlite"] if sqlite_only else ["sqlite", "postgresql"]
+    if not sqlite_only:
+        ensure_postgres()
+    for backend in backends:
+        sh(str(BIN / "pytest"), "--db", backend, *args)
+
+
+def main() -> None:
+    commands = {"run": run, "test": test}
+    if len(sys.argv) < 2 or sys.argv[1] not in commands:
+        sys.exit(__doc__ + "\nusage: python3 dev.py run [--port 8000] | test [pytest args]")
+    commands[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""Fixtures: a real database per test (SQLite file or PostgreSQL), the services on it,
+and builders for the objects tests need.
+
+`--db postgresql` (or MASHWARA_TEST_DB=postgresql) runs the suite against a fresh
+PostgreSQL database created for this run and dropped after it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+
+import psycopg
+import pytest
+from cryptography.fernet import Fernet
+from sqlalchemy import text
+
+from bot.config import Settings
+from bot.db import Database
+from bot.services import Services
+from bot.store import Base
+
+PG_SERVER = os.environ.get("MASHWARA_TEST_PG", "postgresql://root@127.0.0.1:5432/postgres")
+TEST_KEY = Fernet.generate_key().decode()
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--db", choices=("sqlite", "postgresql"),
+        default=os.environ.get("MASHWARA_TEST_DB", "sqlite"),
+        help="database backend for the tests",
+    )
+    parser.addoption("--update-goldens", action="store_true",
+                     help="rewrite golden transcripts from the current flows")
+
+
+def pytest_report_header(config):
+    return f"mashwara database: {config.getoption('--db')}"
+
+
+@pytest.fixture(scope="session")
+def backend(request) -> str:
+    return request.config.getoption("--db")
+
+
+@pytest.fixture(scope="session")
+def _template(backend, tmp_path_factory):
+    """A migrated database: an SQLite file to copy, or a PostgreSQL database to truncate."""
+    if backend == "sqlite":
+        path = tmp_path_factory.mktemp("template") / "template.db"
+        yield _migrated(f"sqlite:///{path}")
+        return
+    name = f"mashwara_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_SERVER, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = PG_SERVER.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+    try:
+        yield _migrated(f"{url}/{name}")
+    finally:
+        with psycopg.connect(PG_SERVER, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _migrated(url: str) -> str:
+    services = Services(Settings(database_url=url, encryption_keys=(TEST_KEY,)))
+    services.upgrade()
+    services.database.dispose()
+    return url
+
+
+@pytest.fixture
+def database_url(_template, backend, tmp_path) -> str:
+    if backend == "sqlite":
+        path = tmp_path / "mashwara.db"
+        shutil.copy(_template.removeprefix("sqlite:///"), path)
+        return f"sqlite:///{path}"
+    database = Database(_template)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with database.write() as db:
+        db.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    database.dispose()
+    return _template
+
+
+@pytest.fixture
+def settings(database_url, tmp_path) -> Settings:
+    return Settings(
+        database_url=database_url,
+        encryption_keys=(TEST_KEY,),
+        secret_key="test-secret",
+        instance_dir=tmp_path / "instance",
+        org_name="Mashwara",
+    )
+
+
+@pytest.fixture
+def services(settings):
+    built = Services(settings)
+    yield built
+    built.database.dispose()
+
+
+@pytest.fixture
+def app(services):
+    from bot.app import create_app
+
+    application = create_app(services=services)
+    application.config["TESTING"] = True
+    return application
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
