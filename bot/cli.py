@@ -136,6 +136,53 @@ def chat(lang: str | None, address: str) -> None:
             click.echo(click.style(line, fg="green"))
 
 
+def _date(_ctx, _param, value: str | None):
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+    except ValueError:
+        raise click.BadParameter("use a date like 2026-11-23") from None
+
+
+@main.command("export")
+@click.argument("name")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="File to write; CSV goes to standard output without it.")
+@click.option("--since", callback=_date, help="From this date (UTC), e.g. 2026-11-01.")
+@click.option("--until", callback=_date, help="Before this date (UTC).")
+@click.option("--status", help="Only rows with this status.")
+@click.option("--category", help="Only rows of this category or topic.")
+@click.option("--province", help="Only rows from this province code.")
+def export(name, fmt, output, since, until, status, category, province) -> None:
+    """Export NAME (reports, feedback, rsvps, contacts ...) as CSV or XLSX.
+
+    Exports hold personal data in clear: keep the file safe and delete it when done."""
+    from bot.exports import EXPORTS, Filters, write_csv, write_xlsx
+
+    services = _services()
+    if name not in EXPORTS:
+        raise click.BadParameter(f"choose one of: {', '.join(sorted(EXPORTS))}", param_hint="NAME")
+    if fmt == "xlsx" and not output:
+        raise click.BadParameter("XLSX needs a file: add -o FILE.xlsx", param_hint="--output")
+    chosen = EXPORTS[name]
+    filters = Filters(since, until, status, category, province)
+    with services.database.read() as db:
+        rows = chosen.rows(db, filters)
+        if fmt == "xlsx":
+            written = write_xlsx(output, chosen.columns, rows, name)
+        elif output:
+            with open(output, "w", encoding="utf-8", newline="") as stream:
+                written = write_csv(stream, chosen.columns, rows)
+        else:
+            written = write_csv(click.get_text_stream("stdout"), chosen.columns, rows)
+    click.echo(f"{written} {name} rows exported.", err=True)
+
+
 @main.group()
 def flows() -> None:
     """The conversation flows."""

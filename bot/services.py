@@ -22,7 +22,7 @@ class Services:
 
     def __post_init__(self):
         crypto.configure(self.settings.encryption_keys)
-        import flows  # noqa: F401  (registers the flows and keywords)
+        import bot.features  # noqa: F401  (registers flows, keywords, ticks, exports)
 
     @cached_property
     def database(self) -> Database:

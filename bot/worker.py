@@ -13,77 +13,17 @@ import os
 import socket
 import threading
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
 from bot import leases
-from bot.clock import now
-from bot.erasure import purge_erased
-from bot.outbox import enqueue
 from bot.services import Services
-from bot.store import Contact, ConversationSession, Identity
-from flows.engine import Context
+from bot.ticks import TICKS, Tick
 
 log = logging.getLogger(__name__)
 
 LEASE = "scheduler"
 LEASE_TTL = dt.timedelta(seconds=30)
-
-
-@dataclass(frozen=True)
-class Tick:
-    name: str
-    seconds: float
-    run: Callable[[Services], object]
-
-
-TICKS: list[Tick] = []
-
-
-def register_tick(name: str, seconds: float):
-    def decorate(run):
-        TICKS.append(Tick(name, seconds, run))
-        return run
-    return decorate
-
-
-@register_tick("expire-sessions", 30)
-def expire_sessions(services: Services) -> int:
-    """Closes sessions left unanswered and tells each person how to carry on."""
-    at = now()
-    with services.database.write() as db:
-        sessions = db.query(ConversationSession).filter(ConversationSession.expires_at <= at).all()
-        for session in sessions:
-            contact = db.get(Contact, session.contact_id)
-            identity = db.query(Identity).filter(Identity.contact_id == contact.id).order_by(
-                Identity.last_seen_at.desc()).first()
-            ctx = Context(db=db, contact=contact, identity=identity,
-                          settings=services.settings, now=at)
-            for reply in services.inbox.engine.expire(ctx, session):
-                enqueue(db, identity, reply.text, choices=reply.choices, now=at,
-                        language=contact.language)
-        return len(sessions)
-
-
-@register_tick("retry-inbound", 15)
-def retry_inbound(services: Services) -> int:
-    pending = services.inbox.pending(older_than=dt.timedelta(seconds=30))
-    for message_id in pending:
-        services.inbox.process(message_id)
-    return len(pending)
-
-
-@register_tick("release-stale", 60)
-def release_stale(services: Services) -> int:
-    return services.dispatcher.release_stale(dt.timedelta(minutes=5))
-
-
-@register_tick("purge-erased", 60)
-def purge(services: Services) -> int:
-    with services.database.write() as db:
-        return purge_erased(db, now())
 
 
 class Worker:
@@ -98,7 +38,7 @@ class Worker:
         """Runs every tick once if this worker holds the scheduler lease."""
         if not leases.acquire(self.services.database, LEASE, self.holder, LEASE_TTL):
             return
-        for tick in TICKS:
+        for tick in TICKS.values():
             self._safely(tick.name, tick.run)
 
     def _safely(self, name: str, run) -> None:
@@ -120,7 +60,7 @@ class Worker:
                 self._stop.wait(self.dispatch_interval)
 
     def start(self) -> threading.Thread:
-        for tick in TICKS:
+        for tick in TICKS.values():
             self.scheduler.add_job(
                 self._leader_tick, "interval", seconds=tick.seconds, args=[tick],
                 id=tick.name, max_instances=1, coalesce=True, next_run_time=None,
