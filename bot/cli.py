@@ -179,7 +179,7 @@ def export(name, fmt, output, since, until, status, category, province) -> None:
             with open(output, "w", encoding="utf-8", newline="") as stream:
                 written = write_csv(stream, chosen.columns, rows)
         else:
-            written = write_csv(click.get_text_stream("stdout"), chosen.columns, rows)
+            written = write_csv(sys.stdout, chosen.columns, rows)
     click.echo(f"{written} {name} rows exported.", err=True)
 
 

@@ -1,10 +1,15 @@
-"""The inbound pipeline: record, then process.
+"""The inbound pipeline: record, then process, in one transaction.
 
-Recording is its own transaction: once a webhook has been answered, the message is
-in the store, whatever happens next. A duplicate delivery (same channel and provider
-id) is recognised by the unique key and not processed again. Processing locks the
-contact, runs the engine and writes the replies as outbox rows in one transaction;
-if it fails, the person is told to try again and the message is kept as errored.
+The message is recorded first under its unique (channel, provider id): a duplicate
+delivery finds the key taken and is acknowledged without being processed again.
+Processing then runs in a savepoint: the contact row is locked (two messages from one
+person are handled one after the other), the engine runs, and the replies become
+outbox rows. If processing fails, the savepoint is rolled back, the message is kept
+as errored and the person is asked to try again. If the process dies before the
+commit, nothing was acknowledged to the provider, which delivers the message again.
+
+`record` and `process` are also available apart, for a message that is stored now
+and handled later (the worker retries any left unprocessed).
 """
 
 from __future__ import annotations
@@ -31,6 +36,8 @@ log = logging.getLogger(__name__)
 
 # Longest text kept from one inbound message; SMS concatenation tops out far below.
 MAX_STORED = 10_000
+# last_seen is kept to the minute: no write on every message for it.
+SEEN_PRECISION = dt.timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -46,61 +53,72 @@ class Inbox:
         self.engine = engine or Engine()
 
     def receive(self, message: InboundMessage) -> Receipt:
-        receipt = self.record(message)
-        if not receipt.duplicate:
-            self.process(receipt.message_id)
-        return receipt
-
-    def record(self, message: InboundMessage) -> Receipt:
+        """Records and processes `message`; returns once its replies are queued."""
         at = now()
         with self.database.write() as db:
-            identity = identify(db, message.channel, message.address, at, message.language_hint)
-            text = message.choice if message.choice is not None else message.text
-            message_id = insert_ignore(db, Message, {
-                "direction": Direction.IN,
-                "channel": message.channel,
-                "contact_id": identity.contact_id,
-                "identity_id": identity.id,
-                "text": (text or "")[:MAX_STORED],
-                "attachments": list(message.attachments) or None,
-                "status": Status.RECEIVED,
-                "priority": 0,
-                "attempts": 0,
-                "external_id": message.external_id or f"local-{uuid.uuid4().hex}",
-                "created_at": at,
-            })
-        if message_id is None:
-            log.info("duplicate %s message ignored", message.channel)
-            return Receipt(None, duplicate=True)
-        return Receipt(message_id)
+            identity, row = self._record(db, message, at)
+            if row is None:
+                return Receipt(None, duplicate=True)
+            self._process_safely(db, row, identity, message, at)
+            return Receipt(row.id)
+
+    def record(self, message: InboundMessage) -> Receipt:
+        with self.database.write() as db:
+            _, row = self._record(db, message, now())
+            return Receipt(row.id if row else None, duplicate=row is None)
 
     def process(self, message_id: int) -> None:
-        try:
-            with self.database.write() as db:
-                self._process(db, message_id)
-        except Exception:
-            log.exception("inbound message %s could not be processed", message_id)
-            with self.database.write() as db:
-                self._apologise(db, message_id)
+        with self.database.write() as db:
+            row = db.get(Message, message_id)
+            if row is None or row.status != Status.RECEIVED or row.identity_id is None:
+                return
+            identity = db.get(Identity, row.identity_id)
+            inbound = InboundMessage(channel=row.channel, address="", text=row.text or "",
+                                     external_id=row.external_id,
+                                     attachments=tuple(row.attachments or ()))
+            self._process_safely(db, row, identity, inbound, now())
 
-    def _process(self, db: Session, message_id: int) -> None:
-        row = db.get(Message, message_id)
-        if row is None or row.status != Status.RECEIVED or row.identity_id is None:
-            return
+    def _record(self, db: Session, message: InboundMessage, at: dt.datetime):
+        identity = identify(db, message.channel, message.address, at, message.language_hint)
+        text = message.choice if message.choice is not None else message.text
+        message_id = insert_ignore(db, Message, {
+            "direction": Direction.IN,
+            "channel": message.channel,
+            "contact_id": identity.contact_id,
+            "identity_id": identity.id,
+            "text": (text or "")[:MAX_STORED],
+            "attachments": list(message.attachments) or None,
+            "status": Status.RECEIVED,
+            "priority": 0,
+            "attempts": 0,
+            "external_id": message.external_id or f"local-{uuid.uuid4().hex}",
+            "created_at": at,
+        })
+        if message_id is None:
+            log.info("duplicate %s message acknowledged", message.channel)
+            return identity, None
+        return identity, db.get(Message, message_id)
+
+    def _process_safely(self, db: Session, row: Message, identity: Identity,
+                        message: InboundMessage, at: dt.datetime) -> None:
+        try:
+            with db.begin_nested():
+                self._process(db, row, identity, message, at)
+        except Exception:
+            log.exception("inbound message %s could not be processed", row.id)
+            self._apologise(db, row, identity, at)
+
+    def _process(self, db: Session, row: Message, identity: Identity,
+                 message: InboundMessage, at: dt.datetime) -> None:
         # One message per person at a time: the contact row is the lock.
         contact = db.scalars(
-            select(Contact).where(Contact.id == row.contact_id).with_for_update()
+            select(Contact).where(Contact.id == identity.contact_id).with_for_update()
         ).one()
-        db.refresh(row)
-        if row.status != Status.RECEIVED:
-            return  # another process handled it while we waited for the lock
-        identity = db.get(Identity, row.identity_id)
-        at = now()
         if contact.status == ContactStatus.ERASING:
             contact.status = ContactStatus.NEW  # they came back before the purge
-        ctx = Context(db=db, contact=contact, identity=identity, settings=self.settings, now=at,
-                      message=self._inbound(row))
-        outcome = self.engine.handle(ctx, Input.from_message(ctx.message))
+        ctx = Context(db=db, contact=contact, identity=identity, settings=self.settings,
+                      now=at, message=message)
+        outcome = self.engine.handle(ctx, Input.from_message(message))
         for reply in outcome.replies:
             enqueue(db, identity, reply.text, choices=reply.choices, now=at,
                     language=contact.language or self.settings.default_language)
@@ -108,31 +126,21 @@ class Inbox:
         if outcome.redact_input:
             row.text = None
             row.attachments = None
-        contact.last_seen_at = identity.last_seen_at = at
-        contact.preferred_channel = identity.channel
+        if contact.preferred_channel != identity.channel:
+            contact.preferred_channel = identity.channel
+        if contact.last_seen_at is None or at - contact.last_seen_at > SEEN_PRECISION:
+            contact.last_seen_at = identity.last_seen_at = at
 
-    @staticmethod
-    def _inbound(row: Message) -> InboundMessage:
-        return InboundMessage(
-            channel=row.channel, address="", text=row.text or "",
-            external_id=row.external_id, attachments=tuple(row.attachments or ()),
-        )
-
-    def _apologise(self, db: Session, message_id: int) -> None:
-        row = db.get(Message, message_id)
-        if row is None or row.status != Status.RECEIVED:
-            return
+    def _apologise(self, db: Session, row: Message, identity: Identity,
+                   at: dt.datetime) -> None:
         row.status = Status.ERRORED
-        identity = db.get(Identity, row.identity_id) if row.identity_id else None
-        if identity is None:
-            return
         contact = db.get(Contact, identity.contact_id)
         language = contact.language or self.settings.default_language
         text = Translator(language, self.settings.default_language)("error.internal")
-        enqueue(db, identity, text, now=now(), language=language)
+        enqueue(db, identity, text, now=at, language=language)
 
     def pending(self, older_than: dt.timedelta) -> list[int]:
-        """Messages recorded but never processed (the process died in between)."""
+        """Messages recorded but never processed."""
         with self.database.read() as db:
             return list(db.scalars(
                 select(Message.id).where(
@@ -141,4 +149,3 @@ class Inbox:
                     Message.created_at < now() - older_than,
                 ).order_by(Message.id).limit(500)
             ))
-

@@ -58,7 +58,8 @@ class ChoiceQuestion(Question):
         page = state.get("_page", 0)
         start, stop = 0, len(options)
         if self.page_size and len(options) > self.page_size:
-            start = (page * self.page_size) % len(options)
+            pages = -(-len(options) // self.page_size)
+            start = (page % pages) * self.page_size  # past the last page, back to the first
             stop = min(start + self.page_size, len(options))
         choices = [Choice(str(i + 1), options[i].label) for i in range(start, stop)]
         if stop - start < len(options):

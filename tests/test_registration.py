@@ -65,6 +65,10 @@ def test_province_list_pages_and_accepts_a_typed_name(services):
     replies = register(person, "hi", "1", "1", "Amina")
     assert "9. Ghazni" in replies[0] and "# More" in replies[0]
     assert "10. Ghor" in person.say("#")[0]
+    assert "19. Kunduz" in person.say("#")[0]
+    last = person.say("#")[0]
+    assert "28. Parwan" in last and "34. Zabul" in last
+    assert "1. Badakhshan" in person.say("#")[0]  # and round again
     assert person.say("herat")[0] == "Which district?"
     person.say("Injil")
     register(person, "1")

@@ -1,0 +1,49 @@
+"""What the benchmarks share: a fresh database per run, and printing figures."""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+from cryptography.fernet import Fernet
+
+from bot.config import Settings
+from bot.services import Services
+
+PG_SERVER = "postgresql://root@127.0.0.1:5432/postgres"
+
+
+@contextlib.contextmanager
+def fresh_services(backend: str) -> Iterator[Services]:
+    """Services on a new, migrated database that is removed afterwards."""
+    key = Fernet.generate_key().decode()
+    with tempfile.TemporaryDirectory() as folder:
+        if backend == "sqlite":
+            url = f"sqlite:///{Path(folder) / 'bench.db'}"
+            yield _services(url, key, folder)
+            return
+        name = f"mashwara_bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(PG_SERVER, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')
+        try:
+            yield _services(f"postgresql+psycopg://root@127.0.0.1:5432/{name}", key, folder)
+        finally:
+            with psycopg.connect(PG_SERVER, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _services(url: str, key: str, folder: str) -> Services:
+    services = Services(Settings(database_url=url, encryption_keys=(key,),
+                                 secret_key="bench", instance_dir=Path(folder)))
+    services.upgrade()
+    return services
+
+
+def table(rows: list[tuple], headers: tuple[str, ...]) -> str:
+    widths = [max(len(str(x)) for x in column) for column in zip(headers, *rows, strict=True)]
+    line = lambda cells: "  ".join(str(c).rjust(w) for c, w in zip(cells, widths, strict=True))  # noqa: E731
+    return "\n".join([line(headers), *(line(r) for r in rows)])
