@@ -15,9 +15,9 @@ from locales import LANGUAGES
 
 def find_identity(db: Session, channel: str, address: str) -> Identity | None:
     indexes = keyring().blind_indexes(address)
-    return db.scalars(
-        select(Identity).where(Identity.channel == channel, Identity.address_index.in_(indexes))
-    ).first()
+    match = (Identity.address_index == indexes[0] if len(indexes) == 1
+             else Identity.address_index.in_(indexes))
+    return db.scalars(select(Identity).where(Identity.channel == channel, match)).first()
 
 
 def identify(

@@ -19,7 +19,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.channels.base import InboundMessage
@@ -56,16 +56,16 @@ class Inbox:
         """Records and processes `message`; returns once its replies are queued."""
         at = now()
         with self.database.write() as db:
-            identity, row = self._record(db, message, at)
-            if row is None:
+            identity, message_id = self._record(db, message, at, Status.HANDLED)
+            if message_id is None:
                 return Receipt(None, duplicate=True)
-            self._process_safely(db, row, identity, message, at)
-            return Receipt(row.id)
+            self._process_safely(db, message_id, identity, message, at)
+            return Receipt(message_id)
 
     def record(self, message: InboundMessage) -> Receipt:
         with self.database.write() as db:
-            _, row = self._record(db, message, now())
-            return Receipt(row.id if row else None, duplicate=row is None)
+            _, message_id = self._record(db, message, now(), Status.RECEIVED)
+            return Receipt(message_id, duplicate=message_id is None)
 
     def process(self, message_id: int) -> None:
         with self.database.write() as db:
@@ -76,9 +76,14 @@ class Inbox:
             inbound = InboundMessage(channel=row.channel, address="", text=row.text or "",
                                      external_id=row.external_id,
                                      attachments=tuple(row.attachments or ()))
-            self._process_safely(db, row, identity, inbound, now())
+            row.status = Status.HANDLED
+            self._process_safely(db, row.id, identity, inbound, now())
 
-    def _record(self, db: Session, message: InboundMessage, at: dt.datetime):
+    def _record(self, db: Session, message: InboundMessage, at: dt.datetime, status: str):
+        """Stores the message; returns its identity and id (None for a duplicate).
+
+        A message processed at once is stored as handled: if processing fails, the
+        savepoint rolls back and it is marked errored instead."""
         identity = identify(db, message.channel, message.address, at, message.language_hint)
         text = message.choice if message.choice is not None else message.text
         message_id = insert_ignore(db, Message, {
@@ -88,7 +93,7 @@ class Inbox:
             "identity_id": identity.id,
             "text": (text or "")[:MAX_STORED],
             "attachments": list(message.attachments) or None,
-            "status": Status.RECEIVED,
+            "status": status,
             "priority": 0,
             "attempts": 0,
             "external_id": message.external_id or f"local-{uuid.uuid4().hex}",
@@ -96,19 +101,18 @@ class Inbox:
         })
         if message_id is None:
             log.info("duplicate %s message acknowledged", message.channel)
-            return identity, None
-        return identity, db.get(Message, message_id)
+        return identity, message_id
 
-    def _process_safely(self, db: Session, row: Message, identity: Identity,
+    def _process_safely(self, db: Session, message_id: int, identity: Identity,
                         message: InboundMessage, at: dt.datetime) -> None:
         try:
             with db.begin_nested():
-                self._process(db, row, identity, message, at)
+                self._process(db, message_id, identity, message, at)
         except Exception:
-            log.exception("inbound message %s could not be processed", row.id)
-            self._apologise(db, row, identity, at)
+            log.exception("inbound message %s could not be processed", message_id)
+            self._apologise(db, message_id, identity, at)
 
-    def _process(self, db: Session, row: Message, identity: Identity,
+    def _process(self, db: Session, message_id: int, identity: Identity,
                  message: InboundMessage, at: dt.datetime) -> None:
         # One message per person at a time: the contact row is the lock.
         contact = db.scalars(
@@ -122,18 +126,18 @@ class Inbox:
         for reply in outcome.replies:
             enqueue(db, identity, reply.text, choices=reply.choices, now=at,
                     language=contact.language or self.settings.default_language)
-        row.status = Status.HANDLED
         if outcome.redact_input:
-            row.text = None
-            row.attachments = None
+            db.execute(update(Message).where(Message.id == message_id)
+                       .values(text=None, attachments=None))
         if contact.preferred_channel != identity.channel:
             contact.preferred_channel = identity.channel
         if contact.last_seen_at is None or at - contact.last_seen_at > SEEN_PRECISION:
             contact.last_seen_at = identity.last_seen_at = at
 
-    def _apologise(self, db: Session, row: Message, identity: Identity,
+    def _apologise(self, db: Session, message_id: int, identity: Identity,
                    at: dt.datetime) -> None:
-        row.status = Status.ERRORED
+        db.execute(update(Message).where(Message.id == message_id)
+                   .values(status=Status.ERRORED))
         contact = db.get(Contact, identity.contact_id)
         language = contact.language or self.settings.default_language
         text = Translator(language, self.settings.default_language)("error.internal")

@@ -13,7 +13,6 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from bot.channels.base import Choice, InboundMessage
@@ -128,7 +127,7 @@ class Engine:
     def handle(self, ctx: Context, given: Input) -> Outcome:
         session = ctx.db.get(ConversationSession, ctx.contact.id)
         if session is not None and session.expires_at <= ctx.now:
-            self._close(ctx)
+            self._close(ctx, session)
             session = None
         ctx.open_flow = session.flow if session is not None else None
         replies, turn_flow, turn = self._dispatch(ctx, session, given)
@@ -156,7 +155,7 @@ class Engine:
     def _save(self, ctx: Context, session, flow: str | None, turn: Turn) -> None:
         if turn.state is None or flow is None:
             if session is not None:
-                self._close(ctx)
+                self._close(ctx, session)
             return
         expires = ctx.now + dt.timedelta(minutes=ctx.settings.session_timeout_minutes)
         if session is None:
@@ -172,11 +171,10 @@ class Engine:
         session.expires_at = expires
 
     @staticmethod
-    def _close(ctx: Context) -> None:
-        # A bulk delete: an erasure earlier in this turn may have removed the row already.
-        ctx.db.execute(
-            delete(ConversationSession).where(ConversationSession.contact_id == ctx.contact.id)
-        )
+    def _close(ctx: Context, session: ConversationSession) -> None:
+        if session in ctx.db:  # an erasure earlier in this turn may have removed it
+            ctx.db.delete(session)
+            ctx.db.flush()
 
     def _follow(self, ctx: Context, turn: Turn) -> list[Reply]:
         if turn.then is None:
@@ -187,5 +185,5 @@ class Engine:
 
     def expire(self, ctx: Context, session: ConversationSession) -> list[Reply]:
         replies = FLOWS[session.flow].expired(ctx, session.state)
-        self._close(ctx)
+        self._close(ctx, session)
         return replies
