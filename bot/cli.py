@@ -184,6 +184,36 @@ def export(name, fmt, output, since, until, status, category, province) -> None:
 
 
 @main.group()
+def keys() -> None:
+    """Encryption keys for names, numbers and message texts."""
+
+
+@keys.command("generate")
+def keys_generate() -> None:
+    """Print a new encryption key."""
+    from cryptography.fernet import Fernet
+
+    click.echo(Fernet.generate_key().decode())
+
+
+@keys.command("rotate")
+def keys_rotate() -> None:
+    """Re-encrypt everything under the FIRST key of MASHWARA_ENCRYPTION_KEY.
+
+    Put the new key first and keep the old ones after it, run this (again if it was
+    interrupted: finished values are skipped), then remove the old keys."""
+    from bot.keys import rotate, targets
+
+    services = _services()
+    if len(services.settings.encryption_keys) < 2:
+        raise click.ClickException(
+            "set MASHWARA_ENCRYPTION_KEY to the new key followed by the old one(s)")
+    click.echo(f"Tables with encrypted fields: {', '.join(t.table.name for t in targets())}")
+    changed = rotate(services.database, lambda table, n: click.echo(f"  {table}: +{n}"))
+    click.echo(f"{changed} values re-encrypted or re-indexed. The old keys can now be removed.")
+
+
+@main.group()
 def flows() -> None:
     """The conversation flows."""
 

@@ -78,6 +78,10 @@ class Settings:
 
     dispatch_batch: int = 100
     max_attempts: int = 8
+    # Inbound messages one person may send a minute before the rest wait their turn.
+    inbound_per_minute: int = 20
+    # Days message texts are kept; the log rows (counts) stay.
+    message_retention_days: int = 90
     extra: dict = field(default_factory=dict)
 
     @property
@@ -115,6 +119,8 @@ _VARIABLES = {
     "MASHWARA_SMS_RATE": ("sms_rate", _float),
     "MASHWARA_DISPATCH_BATCH": ("dispatch_batch", _int),
     "MASHWARA_MAX_ATTEMPTS": ("max_attempts", _int),
+    "MASHWARA_INBOUND_PER_MINUTE": ("inbound_per_minute", _int),
+    "MASHWARA_MESSAGE_RETENTION_DAYS": ("message_retention_days", _int),
 }
 _FIELD_NAMES = {f.name for f in fields(Settings)}
 assert all(name in _FIELD_NAMES for name, _ in _VARIABLES.values())
@@ -156,6 +162,9 @@ def _validate(settings: Settings) -> None:
             ) from None
     if settings.telegram_rate <= 0 or settings.sms_rate <= 0 or settings.telegram_chat_rate <= 0:
         raise ConfigError("sending rates must be above zero")
+    if settings.inbound_per_minute < 1 or settings.message_retention_days < 1:
+        raise ConfigError(
+            "MASHWARA_INBOUND_PER_MINUTE and MASHWARA_MESSAGE_RETENTION_DAYS must be 1 or more")
 
 
 def _instance_secret(settings: Settings, filename: str, make) -> str:

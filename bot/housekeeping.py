@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.clock import now
 from bot.erasure import purge_erased
 from bot.notify import preferred_identity
 from bot.outbox import enqueue
 from bot.services import Services
-from bot.store import Contact, ConversationSession
+from bot.store import Contact, ConversationSession, Message, Status
 from bot.ticks import register_tick
 from flows.engine import Context
 
@@ -54,3 +54,16 @@ def release_stale(services: Services) -> int:
 def purge(services: Services) -> int:
     with services.database.write() as db:
         return purge_erased(db, now())
+
+
+@register_tick("purge-message-texts", 3600)
+def purge_message_texts(services: Services) -> int:
+    """Message texts go after the retention period; the rows stay, for counts."""
+    cutoff = now() - dt.timedelta(days=services.settings.message_retention_days)
+    with services.database.write() as db:
+        return db.execute(
+            update(Message)
+            .where(Message.created_at < cutoff, Message.text.is_not(None),
+                   Message.status.not_in((Status.QUEUED, Status.SENDING)))
+            .values(text=None, choices=None, attachments=None)
+        ).rowcount

@@ -19,7 +19,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.channels.base import InboundMessage
@@ -28,7 +28,7 @@ from bot.config import Settings
 from bot.contacts import identify
 from bot.db import Database, insert_ignore
 from bot.outbox import enqueue
-from bot.store import Contact, ContactStatus, Direction, Identity, Message, Status
+from bot.store import Contact, ContactStatus, Direction, Identity, Message, Priority, Status
 from flows.engine import Context, Engine, Input
 from locales import Translator
 
@@ -118,6 +118,8 @@ class Inbox:
         contact = db.scalars(
             select(Contact).where(Contact.id == identity.contact_id).with_for_update()
         ).one()
+        if self._flooding(db, contact, message_id, at):
+            return
         if contact.status == ContactStatus.ERASING:
             contact.status = ContactStatus.NEW  # they came back before the purge
         ctx = Context(db=db, contact=contact, identity=identity, settings=self.settings,
@@ -134,6 +136,32 @@ class Inbox:
         if contact.last_seen_at is None or at - contact.last_seen_at > SEEN_PRECISION:
             contact.last_seen_at = identity.last_seen_at = at
 
+    def _flooding(self, db: Session, contact: Contact, message_id: int, at: dt.datetime) -> bool:
+        """Past the per-minute limit, a message waits (status received) and the worker
+        handles it later at the allowed pace, in order: slowed, never dropped. The
+        person is told once; the log names the contact id only."""
+        # The pace is measured by replies written in the last minute: they are made
+        # when a message is handled, whenever it arrived, and they are what costs.
+        recent = db.scalar(select(func.count()).select_from(Message).where(
+            Message.contact_id == contact.id, Message.direction == Direction.OUT,
+            Message.priority == Priority.CONVERSATION,
+            Message.created_at > at - dt.timedelta(minutes=1)))
+        waiting = db.scalar(select(func.count()).select_from(Message).where(
+            Message.contact_id == contact.id, Message.direction == Direction.IN,
+            Message.status == Status.RECEIVED, Message.id < message_id))
+        if recent < self.settings.inbound_per_minute and not waiting:
+            return False
+        db.execute(update(Message).where(Message.id == message_id)
+                   .values(status=Status.RECEIVED))
+        if not waiting:
+            log.warning("contact %s is sending faster than %s messages a minute; slowing down",
+                        contact.id, self.settings.inbound_per_minute)
+            identity = db.get(Identity, db.get(Message, message_id).identity_id)
+            language = contact.language or self.settings.default_language
+            text = Translator(language, self.settings.default_language)("error.slow_down")
+            enqueue(db, identity, text, now=at, language=language)
+        return True
+
     def _apologise(self, db: Session, message_id: int, identity: Identity,
                    at: dt.datetime) -> None:
         db.execute(update(Message).where(Message.id == message_id)
@@ -144,7 +172,7 @@ class Inbox:
         enqueue(db, identity, text, now=at, language=language)
 
     def pending(self, older_than: dt.timedelta) -> list[int]:
-        """Messages recorded but never processed."""
+        """Messages recorded but not processed yet: slowed down, or left by a crash."""
         with self.database.read() as db:
             return list(db.scalars(
                 select(Message.id).where(
