@@ -45,3 +45,10 @@ def test_env_file_is_read_and_environment_wins(tmp_path, monkeypatch):
     monkeypatch.setenv("MASHWARA_INSTANCE_DIR", str(tmp_path))
     settings = config.load(env_file=env_file)
     assert (settings.org_name, settings.default_language) == ("Shura Network", "ps")
+
+
+def test_every_variable_names_a_setting():
+    from dataclasses import fields
+
+    names = {f.name for f in fields(config.Settings)}
+    assert {name for name, _ in config._VARIABLES.values()} <= names
