@@ -14,6 +14,7 @@ import uuid
 import psycopg
 import pytest
 from cryptography.fernet import Fernet
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 
 from bot.config import Settings
@@ -23,6 +24,12 @@ from bot.store import Base
 
 PG_SERVER = os.environ.get("MASHWARA_TEST_PG", "postgresql://root@127.0.0.1:5432/postgres")
 TEST_KEY = Fernet.generate_key().decode()
+
+# CI runs the same examples every time, so a submission's result is reproducible;
+# on a developer's machine each run explores new ones.
+hypothesis_settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 def pytest_addoption(parser):
