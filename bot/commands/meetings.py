@@ -150,7 +150,7 @@ def list_meetings(everything: bool) -> None:
 def _counts(db, meeting_id: int) -> dict:
     return dict(db.execute(select(Invitation.response, func.count())
                            .where(Invitation.meeting_id == meeting_id)
-                           .group_by(Invitation.response)).tuples())
+                           .group_by(Invitation.response)).all())
 
 
 from . import meetings_more  # noqa: E402, F401  (show, change, cancel, attend, outcome)

@@ -44,8 +44,9 @@ def schedule(db: Session, meeting: Meeting, now: dt.datetime) -> None:
            for m in meeting.reminder_minutes]
     if meeting.quorum and meeting.organiser_id:
         due.append((ReminderKind.QUORUM, meeting.starts_at - QUORUM_BEFORE))
-    done = set(db.execute(select(MeetingReminder.kind, MeetingReminder.due_at)
-                          .where(MeetingReminder.meeting_id == meeting.id)).tuples())
+    done = {(kind, at) for kind, at in db.execute(
+        select(MeetingReminder.kind, MeetingReminder.due_at)
+        .where(MeetingReminder.meeting_id == meeting.id))}
     for kind, at in due:
         if at > now and (kind, at) not in done:
             db.add(MeetingReminder(meeting_id=meeting.id, kind=kind, due_at=at))
@@ -93,7 +94,7 @@ def remind(db: Session, meeting: Meeting, settings: Settings, now: dt.datetime) 
                Invitation.response.in_((Response.YES, Response.MAYBE)),
                Contact.status == ContactStatus.ACTIVE, Contact.stopped_at.is_(None))
         .order_by(Invitation.id)
-    ).tuples()
+    )
     sent = 0
     for _invitation, contact in people:
         t = translator(contact, settings)
@@ -109,7 +110,7 @@ def tell_quorum(db: Session, meeting: Meeting, settings: Settings, now: dt.datet
     counts = dict(db.execute(
         select(Invitation.response, func.count()).where(Invitation.meeting_id == meeting.id,
                                                         Invitation.invited_at.is_not(None))
-        .group_by(Invitation.response)).tuples())
+        .group_by(Invitation.response)).all())
     yes = counts.get(Response.YES, 0)
     t = translator(organiser, settings)
     msgid = "meetings.quorum_met" if yes >= meeting.quorum else "meetings.quorum_short"
