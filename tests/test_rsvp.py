@@ -33,7 +33,7 @@ def person(services, lang="en"):
 def test_yes_without_an_invitation_is_explained(services):
     _, someone = person(services, "fa")
     assert someone.say("yes") == [
-        "You have no open invitation to answer. Send جلسات to see your meetings."]
+        "شما دعوت بی\u200cجواب ندارید. برای دیدن جلسه\u200cها جلسات بفرستید."]
 
 
 def test_several_open_invitations_ask_which_meeting(services):
@@ -121,9 +121,9 @@ def test_cancellation_reaches_all_but_no_and_stops_reminders(services, frozen):
     no.say("no")
     with services.database.write() as db:
         service.cancel(db, db.get(Meeting, meeting_id), services.settings, now())
-    assert yes.replies()[0].startswith("Cancelled: د ډنډ ولسوالۍ شورا")
+    assert yes.replies()[0].startswith("لغوه شوه: د ډنډ ولسوالۍ شورا\nدرېنۍ ۱۰ لیندۍ")
     assert no.replies() == []
-    assert "was cancelled" in yes.say("yes")[0]
+    assert yes.say("yes") == ["د ډنډ ولسوالۍ شورا لغوه شوه."]
     frozen.move_to(dt.datetime(2026, 12, 1, 3, 30, tzinfo=dt.UTC))
     assert tick(services) == 0 and yes.replies() == []
 
