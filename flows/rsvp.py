@@ -102,7 +102,8 @@ class Rsvp:
     @staticmethod
     def _label(ctx: Context, meeting: Meeting) -> str:
         t, settings = ctx.t, ctx.settings
-        return f"{texts.title(meeting, t, settings)}, {texts.when(meeting, t, settings)}"
+        return t("meetings.choice", title=texts.title(meeting, t, settings),
+                 when=texts.when(meeting, t, settings))
 
     def _invalid(self, ctx: Context, state: dict) -> Turn:
         errors = state.get("_errors", 0) + 1

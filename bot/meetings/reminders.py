@@ -82,9 +82,19 @@ def run_due(db: Session, row_id: int, settings: Settings, now: dt.datetime) -> i
             or meeting.starts_at <= now:
         row.sent = 0  # cancelled, or the worker was down until it started: too late
         return 0
+    if superseded(db, row, now):
+        row.sent = 0  # the worker was down: one reminder, the latest, is enough
+        return 0
     send = remind if row.kind == ReminderKind.REMINDER else tell_quorum
     row.sent = send(db, meeting, settings, now)
     return row.sent
+
+
+def superseded(db: Session, row: MeetingReminder, now: dt.datetime) -> bool:
+    later = db.scalar(select(func.count()).where(
+        MeetingReminder.meeting_id == row.meeting_id, MeetingReminder.kind == row.kind,
+        MeetingReminder.due_at > row.due_at, MeetingReminder.due_at <= now))
+    return bool(later)
 
 
 def remind(db: Session, meeting: Meeting, settings: Settings, now: dt.datetime) -> int:
