@@ -50,3 +50,14 @@ def outbound_count(services: Services, contact_id: int) -> int:
     with services.database.read() as db:
         return len(db.scalars(select(Message.id).where(Message.contact_id == contact_id,
                                                        Message.direction == "out")).all())
+
+
+def run_cli(settings, *args, input: str | None = None):
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    env = {"MASHWARA_DATABASE_URL": settings.database_url,
+           "MASHWARA_ENCRYPTION_KEY": settings.encryption_keys[0],
+           "MASHWARA_INSTANCE_DIR": str(settings.instance_dir)}
+    return CliRunner().invoke(main, list(args), env=env, input=input, catch_exceptions=False)
