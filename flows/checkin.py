@@ -20,7 +20,7 @@ class CheckIn(Simple):
         if not code:
             example = texts.localize(f"{here} 4821", ctx.t)
             return Turn([Reply(ctx.t("meetings.checkin_how", example=example))])
-        meeting = attendance.meeting_for_code(ctx.db, code, ctx.now)
+        meeting = attendance.meeting_for_code(ctx.db, code, ctx.contact.id, ctx.now)
         if meeting is None or not ctx.contact.registered:
             code = texts.localize(code, ctx.t)
             return Turn([Reply(ctx.t("meetings.checkin_unknown", code=code))])

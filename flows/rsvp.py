@@ -11,6 +11,8 @@ the rsvp session itself understands them as well as digits.
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from bot.channels.base import Choice
 from bot.meetings import rsvp, texts
 from bot.meetings.texts import ANSWERS
@@ -61,16 +63,13 @@ class Rsvp:
             if answer is None:
                 return self._invalid(ctx, state)
             return self._apply(ctx, answer, self._pairs(ctx, among), among)
-        pairs = self._pairs(ctx, among)
-        if word_answer(given):
+        if word_answer(given):  # they changed their answer before choosing
             state["answer"] = word_answer(given)
-        elif given.number is not None and 1 <= given.number <= len(pairs):
-            return self._apply(ctx, state["answer"], [pairs[given.number - 1]], among)
-        elif not pairs:
-            return self._apply(ctx, state["answer"], pairs, among)
-        else:
-            return self._invalid(ctx, state)
-        return self._apply(ctx, state["answer"], pairs, among)
+            return self._apply(ctx, state["answer"], self._pairs(ctx, among), among)
+        if given.number is not None and 1 <= given.number <= len(among):
+            chosen = [among[given.number - 1]]  # the list as it was shown
+            return self._apply(ctx, state["answer"], self._pairs(ctx, chosen), chosen)
+        return self._invalid(ctx, state)
 
     def _pairs(self, ctx: Context, among: list[int]):
         return rsvp.open_invitations(ctx.db, ctx.contact.id, ctx.now, among)
@@ -93,9 +92,10 @@ class Rsvp:
         return ctx.t(MSG_CLOSED[why], title=texts.title(meeting, ctx.t, ctx.settings))
 
     def _which(self, ctx: Context, state: dict) -> Reply:
-        pairs = self._pairs(ctx, state["invitations"])
-        choices = tuple(Choice(str(n), self._label(ctx, meeting))
-                        for n, (_, meeting) in enumerate(pairs, 1))
+        meetings = dict(ctx.db.execute(select(Invitation.id, Meeting).join(Meeting).where(
+            Invitation.id.in_(state["invitations"]))).all())
+        choices = tuple(Choice(str(n), self._label(ctx, meetings[i]))
+                        for n, i in enumerate(state["invitations"], 1) if i in meetings)
         answer = ctx.t(f"meetings.answer.{state['answer']}")
         return Reply(ctx.t("meetings.which", answer=answer), choices)
 

@@ -173,3 +173,28 @@ def test_erasing_a_person_removes_their_answers(services):
         assert db.scalars(select(Invitation)).all() == []
         assert db.get(Meeting, meeting_id).organiser_id is None
         assert db.scalars(select(MeetingReminder.kind)).all() != []
+
+
+def test_check_in_needs_an_invitation_and_the_right_code(services, frozen):
+    invited_id, invited = person(services, "ar")
+    _, stranger = person(services)
+    meeting_id = make_meeting(services)
+    invite(services, meeting_id, invited_id)
+    invited.replies()
+    assert invited.say("حاضر") == ["أرسل رمز الاجتماع، مثلاً حاضر ٤٨٢١."]
+    assert "٤٨٢١" in invited.say("حاضر ٤٨٢١")[0]  # too early: not open yet
+    frozen.move_to(dt.datetime(2026, 12, 1, 5, 0, tzinfo=dt.UTC))  # half an hour before
+    assert stranger.say("HERE 4821") == [
+        "No meeting with code 4821 is open now. Please check the code."]
+    assert invited.say("حاضر ٤٨٢١") == ["أهلاً بك في مجلس مديرية دند. تم تسجيل حضورك."]
+    assert invitation(services, meeting_id, invited_id).attended
+
+
+@pytest.mark.parametrize("lang", ["en", "fa", "ps", "ar", "fr"])
+def test_an_invitation_fits_in_three_sms_segments(services, lang):
+    from bot.segments import count
+
+    contact_id, someone = person(services, lang)
+    invite(services, make_meeting(services), contact_id)
+    [text] = someone.replies()
+    assert count(text).segments <= 3

@@ -29,15 +29,20 @@ OPENS_BEFORE = dt.timedelta(hours=1)
 CLOSES_AFTER = dt.timedelta(hours=2)
 
 
-def meeting_for_code(db: Session, code: str, now: dt.datetime) -> Meeting | None:
-    candidates = db.scalars(select(Meeting).where(
+def meeting_for_code(db: Session, code: str, contact_id: int,
+                     now: dt.datetime) -> Meeting | None:
+    """The meeting open for check-in with this code that the person was invited to.
+    Someone not invited is told the code is unknown: a guessed code must neither
+    reveal a meeting nor bring its outcome; the coordinator can mark a walk-in."""
+    candidates = db.scalars(select(Meeting).join(Invitation).where(
         Meeting.checkin_code == code, Meeting.status != MeetingStatus.CANCELLED,
-        Meeting.starts_at <= now + OPENS_BEFORE))
+        Meeting.starts_at <= now + OPENS_BEFORE, Invitation.contact_id == contact_id,
+        Invitation.invited_at.is_not(None)))
     return next((m for m in candidates if now <= m.ends_at + CLOSES_AFTER), None)
 
 
 def mark(db: Session, meeting: Meeting, contact_id: int, now: dt.datetime) -> Invitation:
-    """Records attendance; someone who came without an invitation gets a row too."""
+    """Records attendance; a walk-in the coordinator marks gets an invitation row."""
     values = {"meeting_id": meeting.id, "contact_id": contact_id, "response": Response.NONE,
               "reconfirm": False, "attended": False, "created_at": now}
     insert_ignore(db, Invitation, values)
