@@ -10,6 +10,7 @@ and `hijridate`; names of Gregorian months and weekdays from Babel's CLDR data.
 from __future__ import annotations
 
 import datetime as dt
+from functools import lru_cache
 
 import jdatetime
 from babel.dates import format_date
@@ -47,6 +48,7 @@ def weekday_name(day: dt.date, language: str) -> str:
     return format_date(day, "EEEE", locale=BABEL_LOCALES.get(language, "en"))
 
 
+@lru_cache(maxsize=512)  # a fan-out writes the same few dates thousands of times
 def local_date(day: dt.date, language: str, hijri: bool = False) -> str:
     """The date written for a reader of `language`, digits in their script."""
     if language in AFGHAN_MONTHS:
