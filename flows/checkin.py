@@ -15,13 +15,15 @@ class CheckIn(Simple):
     name = "checkin"
 
     def start(self, ctx: Context, trigger: str) -> Turn:
+        if not ctx.contact.registered:
+            return Turn(then="registration")
         here = ctx.keyword("HERE")
         code = to_ascii_digits(trigger).replace(" ", "")
         if not code:
             example = texts.localize(f"{here} 4821", ctx.t)
             return Turn([Reply(ctx.t("meetings.checkin_how", example=example))])
         meeting = attendance.meeting_for_code(ctx.db, code, ctx.contact.id, ctx.now)
-        if meeting is None or not ctx.contact.registered:
+        if meeting is None:
             code = texts.localize(code, ctx.t)
             return Turn([Reply(ctx.t("meetings.checkin_unknown", code=code))])
         attendance.mark(ctx.db, meeting, ctx.contact.id, ctx.now)

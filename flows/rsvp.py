@@ -53,6 +53,8 @@ class Rsvp:
         self.name, self.answer = name, answer
 
     def start(self, ctx: Context, trigger: str) -> Turn:
+        if not ctx.contact.registered:
+            return Turn(then="registration")  # someone new said "yes": welcome them
         pairs = rsvp.open_invitations(ctx.db, ctx.contact.id, ctx.now)
         return self._apply(ctx, self.answer, pairs, None)
 
@@ -107,10 +109,11 @@ class Rsvp:
 
     def _invalid(self, ctx: Context, state: dict) -> Turn:
         errors = state.get("_errors", 0) + 1
-        if errors >= MAX_ERRORS:
-            return Turn(then="menu")  # they are not answering the invitation
+        asked = self.reprompt(ctx, state)
+        if errors >= MAX_ERRORS or not asked:
+            return Turn(then="menu")  # they are not answering an invitation
         state = {**state, "_errors": errors}
-        asked = self.reprompt(ctx, state)[0]
+        asked = asked[0]
         return Turn([Reply(ctx.t("meetings.not_an_answer") + "\n" + asked.text, asked.choices)],
                     state)
 
@@ -133,6 +136,8 @@ class MyMeetings:
     name = "meetings"
 
     def start(self, ctx: Context, trigger: str) -> Turn:
+        if not ctx.contact.registered:
+            return Turn(then="registration")
         rows = rsvp.upcoming(ctx.db, ctx.contact.id, ctx.now)
         if not rows:
             return Turn([Reply(ctx.t("meetings.list_empty"))])

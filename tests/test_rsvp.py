@@ -198,3 +198,18 @@ def test_an_invitation_fits_in_three_sms_segments(services, lang):
     invite(services, make_meeting(services), contact_id)
     [text] = someone.replies()
     assert count(text).segments <= 3
+
+
+def test_someone_new_who_says_yes_is_welcomed_not_told_about_meetings(services):
+    newcomer = chat(services, lang="fa")
+    assert newcomer.say("بلی")[0].startswith("Welcome to Mashwara. Choose your language:")
+
+
+def test_a_digit_for_a_meeting_cancelled_since_the_invitation(services):
+    contact_id, someone = person(services)
+    meeting_id = make_meeting(services)
+    invite(services, meeting_id, contact_id)
+    with services.database.write() as db:
+        service.cancel(db, db.get(Meeting, meeting_id), services.settings, now())
+    someone.replies()
+    assert someone.say("1") == ["Dand district shura was cancelled."]
