@@ -231,3 +231,10 @@ def flows_check() -> None:
         sys.exit(1)
     click.echo("Flows, keywords and translations are complete.")
 
+
+
+from bot.commands.groups import groups  # noqa: E402
+from bot.commands.meetings import meetings  # noqa: E402
+
+main.add_command(groups)
+main.add_command(meetings)

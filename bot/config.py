@@ -62,6 +62,8 @@ class Settings:
     instance_dir: Path = Path("instance")
     session_timeout_minutes: int = 120
     places: str = "afghanistan"
+    # Arabic readers see the Umm al-Qura Hijri date beside the Gregorian one.
+    hijri_dates: bool = False
 
     telegram_bot_token: str = ""
     telegram_webhook_secret: str = ""
@@ -106,6 +108,7 @@ _VARIABLES = {
     "MASHWARA_INSTANCE_DIR": ("instance_dir", lambda _n, raw: Path(raw)),
     "MASHWARA_SESSION_TIMEOUT_MINUTES": ("session_timeout_minutes", _int),
     "MASHWARA_PLACES": ("places", None),
+    "MASHWARA_HIJRI_DATES": ("hijri_dates", _bool),
     "TELEGRAM_BOT_TOKEN": ("telegram_bot_token", None),
     "TELEGRAM_WEBHOOK_SECRET": ("telegram_webhook_secret", None),
     "TELEGRAM_API_URL": ("telegram_api_url", None),

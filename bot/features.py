@@ -2,5 +2,6 @@
 erasers and exports register themselves. The one list of what Mashwara does."""
 
 import bot.contact_export
-import bot.housekeeping  # noqa: F401
+import bot.housekeeping
+import bot.meetings.feature  # noqa: F401
 import flows  # noqa: F401

@@ -136,6 +136,8 @@ class Engine:
 
     def _dispatch(self, ctx, session, given) -> tuple[list[Reply], str | None, Turn]:
         matched = keywords.match(given.normalized) if len(given.text) <= MAX_INPUT else None
+        if matched is not None and self._deferred(matched[0], session):
+            matched = None
         if matched is not None:
             keyword, argument = matched
             if keyword.keeps_session and session is not None:
@@ -151,6 +153,11 @@ class Engine:
         entry = "menu" if ctx.contact.registered else "registration"
         turn = FLOWS[entry].start(ctx, "" if entry == "registration" else "unknown")
         return turn.replies, entry, turn
+
+    @staticmethod
+    def _deferred(keyword: keywords.Keyword, session) -> bool:
+        # An idle main menu is not a question anyone is answering.
+        return keyword.defers_to_session and session is not None and session.flow != "menu"
 
     def _save(self, ctx: Context, session, flow: str | None, turn: Turn) -> None:
         if turn.state is None or flow is None:

@@ -20,6 +20,9 @@ class Keyword:
     keeps_session: bool = False
     # Matches "STATUS R-7K3Q": the rest of the message is the argument.
     takes_argument: bool = False
+    # An everyday answer word (YES, NO): while another flow is asking a question, it is
+    # that flow's answer ("no" to the consent question), not this keyword.
+    defers_to_session: bool = False
 
     def display(self, language: str) -> str:
         """How to write this keyword for a reader of `language`."""

@@ -2,6 +2,14 @@
 
 from .base import Base
 from .contacts import Contact, ContactStatus, Group, GroupMember, Identity
+from .meetings import (
+    Invitation,
+    Meeting,
+    MeetingReminder,
+    MeetingStatus,
+    ReminderKind,
+    Response,
+)
 from .messages import Direction, Message, Priority, Status
 from .sessions import ConversationSession, Lease
 
@@ -14,8 +22,14 @@ __all__ = [
     "Group",
     "GroupMember",
     "Identity",
+    "Invitation",
     "Lease",
+    "Meeting",
+    "MeetingReminder",
+    "MeetingStatus",
     "Message",
     "Priority",
+    "ReminderKind",
+    "Response",
     "Status",
 ]

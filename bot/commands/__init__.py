@@ -1,0 +1,1 @@
+"""Coordinators' commands, one module per feature, added to `mashwara` in bot/cli.py."""

@@ -1,0 +1,50 @@
+"""Helpers the feature commands share: services, finding contacts and groups, texts
+given per language."""
+
+from __future__ import annotations
+
+import click
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.contacts import find_identity
+from bot.store import Contact, Group
+from locales import LANGUAGES
+
+
+def services():
+    from bot.cli import _services  # the composition root; imported late to avoid a cycle
+
+    return _services()
+
+
+def contact_id(db: Session, given: str) -> int:
+    """A contact by id (`42`) or phone number (`+93700000001`)."""
+    if given.isdigit() and db.get(Contact, int(given)) is not None:
+        return int(given)
+    for channel in ("sms", "sim"):
+        identity = find_identity(db, channel, given)
+        if identity is not None:
+            return identity.contact_id
+    raise click.ClickException(f"no contact {given!r}: give a contact id or a phone number")
+
+
+def group_id(db: Session, given: str) -> int:
+    group = db.scalars(select(Group).where(Group.name == given)).first()
+    if group is None and given.isdigit():
+        group = db.get(Group, int(given))
+    if group is None:
+        raise click.ClickException(f"no group {given!r}; see `mashwara groups list`")
+    return group.id
+
+
+def texts(values: tuple[str, ...], default: str) -> dict:
+    """`--title "Dand shura" --title "fa:شورای دند"` -> {"en": ..., "fa": ...}."""
+    result = {}
+    for value in values:
+        code, sep, rest = value.partition(":")
+        if sep and code in LANGUAGES:
+            result[code] = rest.strip()
+        else:
+            result[default] = value.strip()
+    return result

@@ -1,0 +1,40 @@
+"""`mashwara export rsvps`: one row per invitation. No phone numbers: a coordinator who
+needs them has the contacts export."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.exports import Filters, register_export
+from bot.store import Contact, Invitation, Meeting
+
+from .texts import local_start, localized
+
+
+@register_export(
+    "rsvps",
+    ("meeting_id", "meeting", "starts_at", "local_start", "time_zone", "meeting_status",
+     "contact_id", "name", "language", "response", "responded_at", "reconfirm", "invited_at",
+     "attended", "attended_at"),
+    "invitations and answers, one row per person and meeting (--status: a response)",
+)
+def rsvp_rows(db: Session, filters: Filters):
+    query = (select(Invitation, Meeting, Contact)
+             .join(Meeting, Meeting.id == Invitation.meeting_id)
+             .join(Contact, Contact.id == Invitation.contact_id)
+             .order_by(Meeting.starts_at, Meeting.id, Invitation.id))
+    if filters.since:
+        query = query.where(Meeting.starts_at >= filters.since)
+    if filters.until:
+        query = query.where(Meeting.starts_at < filters.until)
+    if filters.status:
+        query = query.where(Invitation.response == filters.status)
+    if filters.province:
+        query = query.where(Contact.province == filters.province)
+    for invitation, meeting, contact in db.execute(query.execution_options(yield_per=500)):
+        yield (meeting.id, localized(meeting.title, "en", "en"), meeting.starts_at,
+               local_start(meeting).strftime("%Y-%m-%d %H:%M"), meeting.time_zone,
+               meeting.status, contact.id, contact.name, contact.language,
+               invitation.response, invitation.responded_at, invitation.reconfirm,
+               invitation.invited_at, invitation.attended, invitation.attended_at)

@@ -1,0 +1,39 @@
+"""`HERE 4821`: a person at the meeting records their attendance with its code."""
+
+from __future__ import annotations
+
+from bot.meetings import attendance, texts
+
+from . import keywords
+from .core import Simple
+from .engine import Context, Reply, Turn, register
+from .keywords import Keyword
+from .normalize import to_ascii_digits
+
+
+class CheckIn(Simple):
+    name = "checkin"
+
+    def start(self, ctx: Context, trigger: str) -> Turn:
+        if not ctx.contact.registered:
+            return Turn(then="registration")
+        here = ctx.keyword("HERE")
+        code = to_ascii_digits(trigger).replace(" ", "")
+        if not code:
+            example = texts.localize(f"{here} 4821", ctx.t)
+            return Turn([Reply(ctx.t("meetings.checkin_how", example=example))])
+        meeting = attendance.meeting_for_code(ctx.db, code, ctx.contact.id, ctx.now)
+        if meeting is None:
+            code = texts.localize(code, ctx.t)
+            return Turn([Reply(ctx.t("meetings.checkin_unknown", code=code))])
+        attendance.mark(ctx.db, meeting, ctx.contact.id, ctx.now)
+        title = texts.title(meeting, ctx.t, ctx.settings)
+        return Turn([Reply(ctx.t("meetings.checkin_done", title=title))])
+
+
+register(CheckIn())
+
+keywords.register(Keyword("HERE", "checkin", takes_argument=True, aliases={
+    "en": ("here", "/here", "present"), "fr": ("présent", "présente", "ici"),
+    "ar": ("حاضر", "حاضرة"), "fa": ("حاضر", "حضور"), "ps": ("حاضر", "دلته"),
+}))
