@@ -201,3 +201,8 @@ def flows_check() -> None:
         sys.exit(1)
     click.echo("Flows, keywords and translations are complete.")
 
+
+
+from bot.commands.reports import reports  # noqa: E402  (registered last, beside the others)
+
+main.add_command(reports)

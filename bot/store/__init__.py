@@ -1,12 +1,28 @@
 """The store: SQLAlchemy models. Importing this package registers every table."""
 
 from .base import Base
+from .community import (
+    STAFF,
+    Feedback,
+    InputQuota,
+    Report,
+    ReportChange,
+    ReportStatus,
+    ScrubAfterSend,
+)
 from .contacts import Contact, ContactStatus, Group, GroupMember, Identity
 from .messages import Direction, Message, Priority, Status
 from .sessions import ConversationSession, Lease
 
 __all__ = [
     "Base",
+    "Feedback",
+    "InputQuota",
+    "Report",
+    "ReportChange",
+    "ReportStatus",
+    "STAFF",
+    "ScrubAfterSend",
     "Contact",
     "ContactStatus",
     "ConversationSession",

@@ -1,0 +1,48 @@
+"""STATUS R-7K3Q: the status of a report, for anyone holding its code.
+
+The answer never says whose report it is, and an unknown code and a malformed one
+get the same words, so trying codes tells nothing about other people's reports.
+The question is redacted from the log (it links this person to a code) and the
+answer does not repeat the code.
+"""
+
+from __future__ import annotations
+
+from bot.codes import parse_code
+from bot.reports import find_report
+
+from .engine import Context, Reply, Turn, register
+from .keywords import Keyword
+from .keywords import register as keyword
+
+
+class ReportStatusFlow:
+    name = "status"
+
+    def start(self, ctx: Context, trigger: str) -> Turn:
+        if not trigger:
+            text = ctx.t("status.how", status=ctx.keyword("STATUS"))
+        else:
+            report = find_report(ctx.db, parse_code("R", trigger))
+            if report is None:
+                text = ctx.t("status.unknown", status=ctx.keyword("STATUS"))
+            else:
+                text = ctx.t("status.is", status=ctx.t(f"report.status.{report.status}"))
+        return Turn([Reply(text)], redact_input=True)
+
+    def resume(self, ctx: Context, state: dict, given) -> Turn:
+        return self.start(ctx, "")
+
+    def reprompt(self, ctx: Context, state: dict) -> list[Reply]:
+        return []
+
+    def expired(self, ctx: Context, state: dict) -> list[Reply]:
+        return []
+
+
+register(ReportStatusFlow())
+
+keyword(Keyword("STATUS", "status", takes_argument=True, aliases={
+    "en": ("status", "/status"), "fr": ("statut", "suivi"), "ar": ("حالة", "الحالة"),
+    "fa": ("وضعیت", "پیگیری"), "ps": ("حالت", "تعقیب"),
+}))
