@@ -86,8 +86,8 @@ def test_out_of_range_answer_asks_again_then_gives_up(services):
 def test_registered_contact_with_unknown_text_gets_short_help_and_menu(services):
     person = chat(services)
     register(person, "hi", "1", "1", "1", "1", "Dand", "1")
-    assert person.say("what?")[0].startswith("Please reply with a number from 1 to 2.")
+    assert person.say("what?")[0].startswith("Please reply with a number from 1 to 4.")
     person.say("0")  # leave the menu
     reply = person.say("what is this?")[0]
     assert reply.startswith("Sorry, I did not understand.")
-    assert "1. Change language" in reply
+    assert "3. Change language" in reply
