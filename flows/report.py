@@ -70,6 +70,8 @@ class WhenQuestion(ChoiceQuestion):
         chosen = super().answer(ctx, state, given)
         if not isinstance(chosen, Invalid):
             state.pop("occurred_on", None)
+            if chosen == "today":
+                state["occurred_on"] = today(ctx).isoformat()
             return chosen
         typed = parse_date(given.text, today(ctx), ctx.contact.language)
         if typed is None or typed > today(ctx):
