@@ -47,7 +47,8 @@ def test_a_hostile_report_text_stays_text_in_csv_and_xlsx(services, settings, tm
     _, row = rows_of(run_cli(settings, "export", "reports"))
     assert "'" + HOSTILE in row
     path = tmp_path / "reports.xlsx"
-    assert run_cli(settings, "export", "reports", "--format", "xlsx", "-o", str(path)).exit_code == 0
+    result = run_cli(settings, "export", "reports", "--format", "xlsx", "-o", str(path))
+    assert result.exit_code == 0
     sheet = load_workbook(path).active
     cells = [c for c in next(sheet.iter_rows(min_row=2)) if c.value == HOSTILE]
     assert cells and cells[0].data_type == "s"
