@@ -16,7 +16,7 @@ from flows.normalize import to_ascii_digits
 
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 LENGTH = 4
-_SEPARATORS = re.compile(r"[\s\-_.·]+")
+_SEPARATORS = r"[\s\-_.·]*"
 
 
 def new_code(prefix: str, taken: Callable[[str], bool]) -> str:
@@ -30,9 +30,8 @@ def new_code(prefix: str, taken: Callable[[str], bool]) -> str:
 
 def parse_code(prefix: str, text: str) -> str | None:
     """The canonical form of a typed code ("r 7k3q", "R7K3Q", "7K3Q"), or None."""
-    compact = _SEPARATORS.sub("", to_ascii_digits(text)).upper()
-    if compact.startswith(prefix) and len(compact) > LENGTH:
-        compact = compact[len(prefix):]
-    if LENGTH <= len(compact) <= LENGTH + 1 and all(c in ALPHABET for c in compact):
-        return f"{prefix}-{compact}"
-    return None
+    typed = to_ascii_digits(text).strip().upper()
+    body = f"([{ALPHABET}]{{{LENGTH},{LENGTH + 1}}})"
+    found = (re.fullmatch(re.escape(prefix) + _SEPARATORS + body, typed)
+             or re.fullmatch(body, typed))
+    return f"{prefix}-{found.group(1)}" if found else None

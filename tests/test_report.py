@@ -125,3 +125,14 @@ def test_flooding_is_slowed_down_and_nothing_more_is_stored(strict):
     assert len(reports(strict)) == 4
     with strict.database.read() as db:
         assert db.scalar(select(InputQuota.count)) == 1
+
+
+def test_flood_counts_are_purged_once_their_hour_is_over(strict):
+    from bot.ticks import TICKS
+
+    say_all(person(strict), NAMED)
+    assert TICKS["purge-quotas"].run(strict) == 0
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=61)
+    assert TICKS["purge-quotas"].run(strict, later) == 1
+    with strict.database.read() as db:
+        assert db.scalar(select(func.count()).select_from(InputQuota)) == 0

@@ -107,3 +107,11 @@ def test_reports_can_be_read_after_a_key_rotation(services, settings):
         assert reports(services)[0].description == NAMED[6]
     finally:
         crypto.configure((old,))
+
+
+def test_the_scrub_tick_is_registered_and_runs(services):
+    from bot.ticks import TICKS
+
+    sim = person(services)
+    say_all(sim, ANONYMOUS)
+    assert TICKS["scrub-sent"].run(services) == 1

@@ -158,3 +158,11 @@ def test_erasure_unlinks_reports_and_feedback_but_keeps_what_was_said(services):
     assert (row.contact_id, row.text) == (None, "The clinic has no water.")
     with services.database.read() as db:
         assert db.scalars(select(Feedback.contact_id)).all() == [None]
+
+
+def test_someone_not_registered_can_ask_for_a_status(services):
+    from tests.builders import chat
+
+    code = file(services, person(services))
+    assert chat(services).say(f"STATUS {code}") == [
+        "Report status: received, not yet reviewed."]
