@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session
 
 from bot import alerts, codes, erasure
@@ -83,4 +83,4 @@ def forget_contact(db: Session, contact: Contact) -> None:
     db.execute(update(Report).where(Report.contact_id == contact.id)
                .values(contact_id=None, created_at=None))
     db.execute(update(Feedback).where(Feedback.contact_id == contact.id).values(contact_id=None))
-    db.execute(InputQuota.__table__.delete().where(InputQuota.contact_id == contact.id))
+    db.execute(delete(InputQuota).where(InputQuota.contact_id == contact.id))

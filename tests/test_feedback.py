@@ -111,3 +111,11 @@ def test_a_wrong_answer_after_the_window_is_asked_again(services):
     with at(50):
         say_all(sim, ["2", "2"])
     assert reports(services)[0].description == NAMED[6]
+
+
+def test_cancelling_feedback_keeps_nothing(services):
+    sim = person(services)
+    say_all(sim, ["feedback", "2"])
+    assert sim.say("cancel")[0].startswith("Cancelled.")
+    assert sim.say("The police took money from us.")[0].startswith("Sorry, I did not understand.")
+    assert feedback(services) == []
