@@ -136,3 +136,19 @@ def test_flood_counts_are_purged_once_their_hour_is_over(strict):
     assert TICKS["purge-quotas"].run(strict, later) == 1
     with strict.database.read() as db:
         assert db.scalar(select(func.count()).select_from(InputQuota)) == 0
+
+
+def test_telegram_users_are_offered_a_location_and_sms_users_are_not(services):
+    from bot.store import Direction, Message
+    from tests.builders import make_contact
+
+    _, identity_id, address = make_contact(services, channel="telegram", address="5550001")
+    for typed in ("/report", "1", "1"):
+        services.inbox.receive(inbound(typed, channel="telegram", address=address))
+    with services.database.read() as db:
+        asked = db.scalars(select(Message.text).where(
+            Message.identity_id == identity_id, Message.direction == Direction.OUT)
+            .order_by(Message.id.desc())).first()
+    assert asked.startswith("In which province?") and asked.endswith("Or share a location.")
+    sms = person(services)
+    assert "location" not in say_all(sms, NAMED[:3])[0]
