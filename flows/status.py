@@ -42,7 +42,11 @@ class ReportStatusFlow:
 
 register(ReportStatusFlow())
 
-keyword(Keyword("STATUS", "status", takes_argument=True, aliases={
+# Something code-like: one short run of Latin letters and digits (a typo in a code
+# still gets the "no such code" answer); words are a sentence, not a code.
+CODE_LIKE = r"[a-z0-9][a-z0-9 \-_.]{2,9}"
+
+keyword(Keyword("STATUS", "status", takes_argument=True, argument_pattern=CODE_LIKE, aliases={
     "en": ("status", "/status"), "fr": ("statut", "suivi"), "ar": ("حالة", "الحالة"),
     "fa": ("وضعیت", "پیگیری"), "ps": ("حالت", "تعقیب"),
 }))

@@ -166,3 +166,13 @@ def test_someone_not_registered_can_ask_for_a_status(services):
     code = file(services, person(services))
     assert chat(services).say(f"STATUS {code}") == [
         "Report status: received, not yet reviewed."]
+
+
+def test_a_sentence_that_starts_like_status_is_not_the_keyword(services):
+    sim = person(services, lang="fa")
+    say_all(sim, ["گزارش", "۱", "۱", "۱", "جرم"])
+    assert sim.say("وضعیت امنیتی در قریه ما خراب است")[0].startswith("آیا کسی")
+    say_all(sim, ["۲", "۲"])
+    assert reports(services)[0].description == "وضعیت امنیتی در قریه ما خراب است"
+    assert sim.say("status of the clinic is bad")[0].startswith("Sorry, I did not understand")
+    assert sim.say("STATUS R7K3Q")[0].startswith("گزارشی با این کد پیدا نشد.")
