@@ -1,9 +1,9 @@
-"""What one report costs over SMS, in each language: messages in and out, and SMS
+"""What one report (and one feedback) costs over SMS, in each language: messages in and out, and SMS
 segments out (GSM-7 or UCS-2, as bot/segments counts them), for the shortest path
 through the flow (menu choices on page one) and for a typical one (province on page
 two of the list, as for Kabul).
 
-    .venv/bin/python bench/report_cost.py
+    PYTHONPATH=. .venv/bin/python bench/report_cost.py
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from bot.segments import count
 from bot.services import Services
 from tests.builders import chat, make_contact
 
+FEEDBACK = {"en": "feedback", "fa": "نظر", "ps": "نظر", "ar": "رأي", "fr": "avis"}
 TYPED = {
     "en": ("report", "Two men were taken from the market by armed men.", "Dand"),
     "fa": ("گزارش", "یک زن در خانه‌اش لت و کوب شد و کمک می‌خواهد.", "ده‌سبز"),
@@ -57,6 +58,10 @@ def main() -> None:
                                                       path(lang, page_two, anonymous))
                 print(f"{lang:4}  {label:19} {inbound:3} {outbound:4} {segments:9}"
                       f"  ({segments / outbound:.1f})")
+            inbound, outbound, segments = measure(
+                services, lang, [FEEDBACK[lang], "1", TYPED[lang][1]])
+            print(f"{lang:4}  {'feedback':19} {inbound:3} {outbound:4} {segments:9}"
+                  f"  ({segments / outbound:.1f})")
         services.database.dispose()
 
 
