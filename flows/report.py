@@ -130,10 +130,10 @@ class ConcernReport(StepFlow):
 
     def next_step(self, state: dict, step: int) -> int | None:
         following = super().next_step(state, step)
-        if following is not None and self.questions[following].key == "district" \
-                and state.get("location"):
-            return following + 1  # a shared location says more than a district name
-        return following
+        if following is None or self.questions[following].key != "district":
+            return following
+        # A shared location says more than a district name.
+        return following + 1 if state.get("location") else following
 
     def finish(self, ctx: Context, state: dict) -> Turn:
         refused = count_one(ctx, "report", ctx.settings.reports_per_hour)
