@@ -3,17 +3,21 @@
 The answer never says whose report it is, and an unknown code and a malformed one
 get the same words, so trying codes tells nothing about other people's reports.
 The question is redacted from the log (it links this person to a code) and the
-answer does not repeat the code.
+answer does not repeat the code. A code is four characters from 32, about a million
+codes: STATUS_PER_HOUR keeps anyone from trying them by the thousand.
 """
 
 from __future__ import annotations
 
+from bot import quota
 from bot.codes import parse_code
 from bot.reports import find_report
 
 from .engine import Context, Reply, Turn, register
 from .keywords import Keyword
 from .keywords import register as keyword
+
+STATUS_PER_HOUR = 20
 
 
 class ReportStatusFlow:
@@ -22,6 +26,8 @@ class ReportStatusFlow:
     def start(self, ctx: Context, trigger: str) -> Turn:
         if not trigger:
             text = ctx.t("status.how", status=ctx.keyword("STATUS"))
+        elif not quota.take(ctx.db, ctx.contact.id, "status", STATUS_PER_HOUR, ctx.now):
+            text = ctx.t("status.wait")
         else:
             report = find_report(ctx.db, parse_code("R", trigger))
             if report is None:

@@ -175,3 +175,14 @@ def test_a_sentence_that_starts_like_status_is_not_the_keyword(services):
     assert reports(services)[0].description == "وضعیت امنیتی در قریه ما خراب است"
     assert sim.say("status of the clinic is bad")[0].startswith("Sorry, I did not understand")
     assert sim.say("STATUS R7K3Q")[0].startswith("گزارشی با این کد پیدا نشد.")
+
+
+def test_guessing_codes_by_the_dozen_is_slowed_down(services):
+    from flows.status import STATUS_PER_HOUR
+
+    code = file(services, person(services))
+    sim = person(services)
+    for n in range(STATUS_PER_HOUR):
+        sim.say(f"STATUS R-{n:04d}".replace("0", "2").replace("1", "3"))
+    assert sim.say(f"STATUS {code}") == [
+        "Too many status requests this hour. Please try again later."]
