@@ -14,14 +14,16 @@ from bot.store import Message, ScrubAfterSend, Status
 from bot.ticks import register_tick
 
 IN_FLIGHT = (Status.QUEUED, Status.SENDING)
+# Left a moment so that `mashwara chat` can still show the message it just sent.
+GRACE = dt.timedelta(minutes=1)
 
 
-def scrub_sent(db: Session) -> int:
+def scrub_sent(db: Session, at: dt.datetime) -> int:
     """Wipes the text of listed messages that have left (or finally failed)."""
     ids = list(db.scalars(
         select(ScrubAfterSend.message_id)
         .join(Message, Message.id == ScrubAfterSend.message_id)
-        .where(Message.status.not_in(IN_FLIGHT))
+        .where(Message.status.not_in(IN_FLIGHT), Message.created_at <= at - GRACE)
         .limit(500)
     ))
     if ids:
@@ -32,9 +34,9 @@ def scrub_sent(db: Session) -> int:
 
 
 @register_tick("scrub-sent", 20)
-def scrub(services) -> int:
+def scrub(services, at: dt.datetime | None = None) -> int:
     with services.database.write() as db:
-        return scrub_sent(db)
+        return scrub_sent(db, at or now())
 
 
 @register_tick("purge-quotas", 300)

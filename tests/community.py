@@ -3,6 +3,8 @@ that take them through a report."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 
 from bot.clock import now
@@ -42,10 +44,7 @@ def feedback(services) -> list[Feedback]:
         return list(db.scalars(select(Feedback).order_by(Feedback.id)))
 
 
-def scrub(services) -> int:
+def scrub(services, after: dt.timedelta = dt.timedelta(minutes=2)) -> int:
+    """Runs the scrub as the worker would, `after` from now."""
     with services.database.write() as db:
-        return scrub_sent(db)
-
-
-def stamp():
-    return now()
+        return scrub_sent(db, now() + after)
