@@ -119,3 +119,18 @@ def test_cancelling_feedback_keeps_nothing(services):
     assert sim.say("cancel")[0].startswith("Cancelled.")
     assert sim.say("The police took money from us.")[0].startswith("Sorry, I did not understand.")
     assert feedback(services) == []
+
+
+def test_every_topic_category_and_status_has_text_in_every_language():
+    import locales
+    from bot.config import FEEDBACK_TOPICS
+    from bot.store import ReportStatus
+    from flows.report import CATEGORIES, WHEN
+
+    wanted = ([f"feedback.topic.{t}" for t in FEEDBACK_TOPICS]
+              + [f"report.category.{c}" for c in CATEGORIES]
+              + [f"report.when.{w}" for w in WHEN]
+              + [f"report.status.{s}" for s in ReportStatus.ALL])
+    for language in locales.LANGUAGES:
+        messages = locales.catalog(language).messages
+        assert [m for m in wanted if m not in messages] == [], language
