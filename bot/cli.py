@@ -235,6 +235,8 @@ def flows_check() -> None:
 
 from bot.commands.groups import groups  # noqa: E402
 from bot.commands.meetings import meetings  # noqa: E402
+from bot.commands.reports import reports  # noqa: E402
 
 main.add_command(groups)
 main.add_command(meetings)
+main.add_command(reports)

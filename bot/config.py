@@ -18,6 +18,9 @@ from dotenv import dotenv_values
 log = logging.getLogger(__name__)
 
 LANGUAGES = ("en", "fa", "ps", "ar", "fr")
+# Feedback topics with text in every language (locales/*/feedback.po).
+FEEDBACK_TOPICS = ("services", "security", "governance", "peace", "rights", "health",
+                   "education", "other")
 
 
 class ConfigError(ValueError):
@@ -78,6 +81,14 @@ class Settings:
     # Segments per second for one sender: 1 for a US long code, 100 for a short code.
     sms_rate: float = 1.0
 
+    feedback_topics: tuple[str, ...] = ("services", "security", "governance", "peace",
+                                        "rights", "other")
+    reports_per_hour: int = 5
+    feedback_per_hour: int = 10
+    # Urgent reports alert these at once: Telegram chat ids and phone numbers.
+    alert_telegram_chats: tuple[str, ...] = ()
+    alert_sms: tuple[str, ...] = ()
+
     dispatch_batch: int = 100
     max_attempts: int = 8
     # Inbound messages one person may send a minute before the rest wait their turn.
@@ -119,6 +130,11 @@ _VARIABLES = {
     "TWILIO_FROM": ("twilio_from", None),
     "TWILIO_API_URL": ("twilio_api_url", None),
     "MASHWARA_SMS_RATE": ("sms_rate", _float),
+    "MASHWARA_FEEDBACK_TOPICS": ("feedback_topics", _list),
+    "MASHWARA_REPORTS_PER_HOUR": ("reports_per_hour", _int),
+    "MASHWARA_FEEDBACK_PER_HOUR": ("feedback_per_hour", _int),
+    "MASHWARA_ALERT_TELEGRAM_CHATS": ("alert_telegram_chats", _list),
+    "MASHWARA_ALERT_SMS": ("alert_sms", _list),
     "MASHWARA_DISPATCH_BATCH": ("dispatch_batch", _int),
     "MASHWARA_MAX_ATTEMPTS": ("max_attempts", _int),
     "MASHWARA_INBOUND_PER_MINUTE": ("inbound_per_minute", _int),
@@ -160,6 +176,16 @@ def _validate(settings: Settings) -> None:
                 "MASHWARA_ENCRYPTION_KEY must be Fernet keys (32 url-safe base64 bytes),"
                 " separated by commas; make one with `mashwara keys generate`"
             ) from None
+    unknown = [t for t in settings.feedback_topics if t not in FEEDBACK_TOPICS]
+    if unknown or not settings.feedback_topics:
+        raise ConfigError(
+            f"MASHWARA_FEEDBACK_TOPICS must name topics from {', '.join(FEEDBACK_TOPICS)};"
+            f" unknown: {', '.join(unknown) or 'none given'}"
+        )
+    if settings.reports_per_hour < 1 or settings.feedback_per_hour < 1:
+        raise ConfigError(
+            "MASHWARA_REPORTS_PER_HOUR and MASHWARA_FEEDBACK_PER_HOUR must be 1 or more"
+        )
     if settings.telegram_rate <= 0 or settings.sms_rate <= 0 or settings.telegram_chat_rate <= 0:
         raise ConfigError("sending rates must be above zero")
     if settings.inbound_per_minute < 1 or settings.message_retention_days < 1:

@@ -40,6 +40,8 @@ class Turn:
     then: str | None = None
     # The input held something the message log must not keep (an anonymous report).
     redact_input: bool = False
+    # Close the session after this long instead of the usual timeout (a short linger).
+    expires_in: dt.timedelta | None = None
 
 
 @dataclass(frozen=True)
@@ -164,7 +166,8 @@ class Engine:
             if session is not None:
                 self._close(ctx, session)
             return
-        expires = ctx.now + dt.timedelta(minutes=ctx.settings.session_timeout_minutes)
+        timeout = dt.timedelta(minutes=ctx.settings.session_timeout_minutes)
+        expires = ctx.now + (turn.expires_in or timeout)
         if session is None:
             session = ctx.db.get(ConversationSession, ctx.contact.id)
         if session is None:

@@ -6,6 +6,7 @@ are stored normalised, so `مُساعَدَة`, `مساعدة` and `مساعده
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .normalize import normalize
@@ -23,6 +24,9 @@ class Keyword:
     # An everyday answer word (YES, NO): while another flow is asking a question, it is
     # that flow's answer ("no" to the consent question), not this keyword.
     defers_to_session: bool = False
+    # What an argument must look like (normalised text); anything else is not this
+    # keyword, so "وضعیت امنیتی خراب است" (the situation is bad) stays an answer.
+    argument_pattern: str | None = None
 
     def display(self, language: str) -> str:
         """How to write this keyword for a reader of `language`."""
@@ -53,6 +57,8 @@ def match(normalized: str) -> tuple[Keyword, str] | None:
         return keyword, ""
     head, _, rest = normalized.partition(" ")
     keyword = _ALIASES.get(head)
-    if keyword is not None and keyword.takes_argument and rest:
-        return keyword, rest
-    return None
+    if keyword is None or not keyword.takes_argument or not rest:
+        return None
+    if keyword.argument_pattern and not re.fullmatch(keyword.argument_pattern, rest):
+        return None
+    return keyword, rest

@@ -2,10 +2,19 @@
 
 A wrong answer gets the question again, prefixed with what was wrong; three wrong
 answers in a row end the flow with help, so nobody is stuck in a loop.
+
+A long text sent from a basic phone may arrive as several SMS a few seconds apart.
+After an answer to a `TextQuestion(joins=True)`, a message that comes within
+JOIN_WINDOW of the last part and is not a valid answer to the question now open is
+taken as the next part of that text: it is appended, and nothing is sent back (the
+question that followed was already asked). When the joining question was the last
+one, the flow lingers for JOIN_WINDOW after finishing so late parts still join, and
+`joined()` lets the flow update what it saved.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -16,6 +25,12 @@ from .normalize import normalize
 
 MAX_ERRORS = 3
 MORE = "#"
+# Parts of one long text sent as separate SMS arrive seconds apart, but a network
+# under load can hold one back for ten or twenty; a person reading the next question
+# and typing a wrong answer rarely does it this fast, and a valid answer is never
+# joined, whatever its timing.
+JOIN_WINDOW = dt.timedelta(seconds=30)
+DONE = -1
 
 
 @dataclass(frozen=True)
@@ -90,6 +105,7 @@ class TextQuestion(Question):
     prompt: str
     max_length: int = 200
     skippable: bool = False
+    joins: bool = False  # a next message seconds later may be more of this text
 
     def ask(self, ctx: Context, state: dict) -> Reply:
         choices = (Choice("1", ctx.t("common.skip")),) if self.skippable else ()
@@ -111,29 +127,77 @@ class StepFlow:
     name: str
     questions: Sequence[Question]
     expired_message = "session.expired"
+    # Every input to this flow is kept out of the message log (the flow saves what
+    # it needs, encrypted, or nothing at all).
+    redact = False
 
     def start(self, ctx: Context, trigger: str) -> Turn:
         state = {"step": 0}
-        return Turn([self.questions[0].ask(ctx, state)], state)
+        return self._mark(Turn([self.questions[0].ask(ctx, state)], state))
 
     def resume(self, ctx: Context, state: dict, given: Input) -> Turn:
+        return self._mark(self._resume(ctx, state, given))
+
+    def _mark(self, turn: Turn) -> Turn:
+        turn.redact_input = turn.redact_input or self.redact
+        return turn
+
+    def _resume(self, ctx: Context, state: dict, given: Input) -> Turn:
+        if state["step"] == DONE:
+            return self._lingering(ctx, state, given)
         question = self.questions[state["step"]]
         result = question.answer(ctx, state, given)
         if result is None:  # asked for the next page
             return Turn([question.ask(ctx, state)], state)
         if isinstance(result, Invalid):
+            if self._join(ctx, state, given):
+                return Turn([], state)
             return self._invalid(ctx, state, question, result)
         state.pop("_page", None)
         state.pop("_errors", None)
+        state.pop("_join", None)
         state[question.key] = result
+        if getattr(question, "joins", False):
+            state["_join"] = {"key": question.key, "at": ctx.now.isoformat()}
         early = self.answered(ctx, state, question.key)
         if early is not None:
             return early
         step = self.next_step(state, state["step"])
         if step is None:
-            return self.finish(ctx, state)
+            return self._linger(state, self.finish(ctx, state))
         state["step"] = step
         return Turn([self.questions[step].ask(ctx, state)], state)
+
+    def _join(self, ctx: Context, state: dict, given: Input) -> bool:
+        """Appends `given` to the text answered just before, if it is a late part of it."""
+        join = state.get("_join")
+        if not join or not given.text:
+            return False
+        if ctx.now - dt.datetime.fromisoformat(join["at"]) > JOIN_WINDOW:
+            return False
+        question = next(q for q in self.questions if q.key == join["key"])
+        joined = f"{state[join['key']]} {given.text}"
+        if len(joined) > getattr(question, "max_length", 0):
+            return False
+        state[join["key"]] = joined
+        join["at"] = ctx.now.isoformat()
+        self.joined(ctx, state, join["key"])
+        return True
+
+    def _linger(self, state: dict, turn: Turn) -> Turn:
+        if "_join" not in state or turn.state is not None or turn.then is not None:
+            return turn
+        state["step"] = DONE
+        turn.state, turn.expires_in = state, JOIN_WINDOW
+        return turn
+
+    def _lingering(self, ctx: Context, state: dict, given: Input) -> Turn:
+        if self._join(ctx, state, given):
+            return Turn([], state, expires_in=JOIN_WINDOW)
+        return Turn(then="menu")
+
+    def joined(self, ctx: Context, state: dict, key: str) -> None:
+        """A late part was appended to `state[key]`; update what was saved, if anything."""
 
     def _invalid(self, ctx: Context, state: dict, question: Question, invalid: Invalid) -> Turn:
         state["_errors"] = state.get("_errors", 0) + 1
@@ -158,8 +222,12 @@ class StepFlow:
         raise NotImplementedError
 
     def reprompt(self, ctx: Context, state: dict) -> list[Reply]:
+        if state["step"] == DONE:
+            return []
         return [self.questions[state["step"]].ask(ctx, state)]
 
     def expired(self, ctx: Context, state: dict) -> list[Reply]:
+        if state["step"] == DONE:
+            return []  # a finished flow waiting for late parts: nothing was left open
         return [Reply(ctx.t(self.expired_message, menu=ctx.keyword("MENU"),
                             join=ctx.keyword("START")))]

@@ -1,6 +1,15 @@
 """The store: SQLAlchemy models. Importing this package registers every table."""
 
 from .base import Base
+from .community import (
+    STAFF,
+    Feedback,
+    InputQuota,
+    Report,
+    ReportChange,
+    ReportStatus,
+    ScrubAfterSend,
+)
 from .contacts import Contact, ContactStatus, Group, GroupMember, Identity
 from .meetings import (
     Invitation,
@@ -15,6 +24,13 @@ from .sessions import ConversationSession, Lease
 
 __all__ = [
     "Base",
+    "Feedback",
+    "InputQuota",
+    "Report",
+    "ReportChange",
+    "ReportStatus",
+    "STAFF",
+    "ScrubAfterSend",
     "Contact",
     "ContactStatus",
     "ConversationSession",

@@ -1,7 +1,7 @@
 """meetings
 
 Revision ID: 0004
-Revises: 0001
+Revises: 0003
 Create Date: 2026-11-23 02:24:51.240570
 """
 
@@ -12,7 +12,7 @@ import bot.crypto
 import bot.store.base
 
 revision = "0004"
-down_revision = "0001"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

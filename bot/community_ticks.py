@@ -1,0 +1,45 @@
+"""Clean-up for community input: wipe sent confirmations of anonymous reports, and
+drop flood counts whose hour is over."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from bot import quota
+from bot.clock import now
+from bot.store import Message, ScrubAfterSend, Status
+from bot.ticks import register_tick
+
+IN_FLIGHT = (Status.QUEUED, Status.SENDING)
+# Left a moment so that `mashwara chat` can still show the message it just sent.
+GRACE = dt.timedelta(minutes=1)
+
+
+def scrub_sent(db: Session, at: dt.datetime) -> int:
+    """Wipes the text of listed messages that have left (or finally failed)."""
+    ids = list(db.scalars(
+        select(ScrubAfterSend.message_id)
+        .join(Message, Message.id == ScrubAfterSend.message_id)
+        .where(Message.status.not_in(IN_FLIGHT), Message.created_at <= at - GRACE)
+        .limit(500)
+    ))
+    if ids:
+        db.execute(update(Message).where(Message.id.in_(ids))
+                   .values(text=None, choices=None))
+        db.execute(delete(ScrubAfterSend).where(ScrubAfterSend.message_id.in_(ids)))
+    return len(ids)
+
+
+@register_tick("scrub-sent", 20)
+def scrub(services, at: dt.datetime | None = None) -> int:
+    with services.database.write() as db:
+        return scrub_sent(db, at or now())
+
+
+@register_tick("purge-quotas", 300)
+def purge_quotas(services, at: dt.datetime | None = None) -> int:
+    with services.database.write() as db:
+        return quota.purge(db, at or now())

@@ -1,0 +1,113 @@
+"""Community input: feedback, concern reports and their status history.
+
+A concern report is keyed by its public code (R-7K3Q), not by a counter: a serial
+number would order anonymous reports among named ones and so date them. An
+anonymous report has no contact, no channel and only the day it arrived.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Date, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from bot.clock import now
+from bot.crypto import Encrypted
+
+from .base import Base
+
+# A contact that only receives alerts (a coordinators' chat, a duty phone): never
+# registered, so never in exports, broadcasts or the menu's audience.
+STAFF = "staff"
+
+
+class ReportStatus:
+    NEW = "new"
+    REVIEWING = "reviewing"
+    REFERRED = "referred"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    ALL = (NEW, REVIEWING, REFERRED, RESOLVED, CLOSED)
+
+
+class Report(Base):
+    __tablename__ = "reports"
+
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    category: Mapped[str] = mapped_column(String(32), index=True)
+    # "today", "week", "earlier" or "date" (then occurred_on says which)
+    occurred: Mapped[str] = mapped_column(String(16))
+    occurred_on: Mapped[dt.date | None] = mapped_column(Date)
+    province: Mapped[str | None] = mapped_column(String(64), index=True)
+    district: Mapped[str | None] = mapped_column(Encrypted)
+    location: Mapped[str | None] = mapped_column(Encrypted)  # "lat,lon" from Telegram
+    description: Mapped[str] = mapped_column(Encrypted)
+    urgent: Mapped[bool]
+    anonymous: Mapped[bool]
+    language: Mapped[str | None] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16), default=ReportStatus.NEW, index=True)
+    received_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    # Only for a named report: the exact time, and who to tell when the status changes.
+    created_at: Mapped[dt.datetime | None]
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+    )
+
+
+class ReportChange(Base):
+    """One status change: who (a coordinator's name or email, or "cli"), when, why."""
+
+    __tablename__ = "report_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_code: Mapped[str] = mapped_column(
+        ForeignKey("reports.code", ondelete="CASCADE"), index=True
+    )
+    old_status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    by: Mapped[str] = mapped_column(String(120))
+    note: Mapped[str | None] = mapped_column(Encrypted)
+    at: Mapped[dt.datetime] = mapped_column(default=now)
+
+
+class Feedback(Base):
+    __tablename__ = "feedback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(12), unique=True)
+    topic: Mapped[str] = mapped_column(String(32), index=True)
+    text: Mapped[str] = mapped_column(Encrypted)
+    province: Mapped[str | None] = mapped_column(String(64), index=True)
+    language: Mapped[str | None] = mapped_column(String(8))
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(default=now, index=True)
+
+
+class InputQuota(Base):
+    """How many reports (or feedback messages) a contact sent in the current hour.
+
+    Holds no report and no text; the row goes when its hour is over. It says no more
+    than the message log already does (that this person talked to the bot then)."""
+
+    __tablename__ = "input_quotas"
+
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    window_start: Mapped[dt.datetime] = mapped_column(index=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ScrubAfterSend(Base):
+    """Outbound messages whose text is wiped once sent: the confirmation that carries
+    an anonymous report's code must not stay in the log next to the contact."""
+
+    __tablename__ = "scrub_after_send"
+
+    message_id: Mapped[int] = mapped_column(
+        ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True
+    )
