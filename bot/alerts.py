@@ -1,7 +1,7 @@
 """Urgent reports alert coordinators at once, on the destinations in the settings.
 
 Each destination (a Telegram chat, a duty phone) is an identity of a contact with
-status STAFF: the outbox needs an identity, and a STAFF contact is never registered,
+status staff: the outbox needs an identity, and a STAFF contact is never registered,
 so it is in no export, broadcast or audience. An alert names the category, the
 province and the code; never the reporter, and never the report's text, which
 coordinators read in the export or the dashboard (a group chat or an SMS is not a
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from bot.config import Settings
 from bot.contacts import identify
 from bot.outbox import enqueue
-from bot.store import STAFF, ContactStatus, Identity, Priority, Report
+from bot.store import ContactStatus, Identity, Priority, Report
 from flows import places
 from locales import Translator
 
@@ -31,8 +31,9 @@ def staff_identities(db: Session, settings: Settings, now: dt.datetime) -> list[
     found = []
     for channel, address in destinations(settings):
         identity = identify(db, channel, address, now, settings.default_language)
+        # A coordinator who also registered as a member keeps that status.
         if identity.contact.status != ContactStatus.ACTIVE:
-            identity.contact.status = STAFF  # a coordinator who also registered stays so
+            identity.contact.status = ContactStatus.STAFF
         found.append(identity)
     return found
 

@@ -28,8 +28,17 @@ from bot.config import Settings
 from bot.contacts import identify
 from bot.db import Database, insert_ignore
 from bot.outbox import enqueue
-from bot.store import Contact, ContactStatus, Direction, Identity, Message, Priority, Status
-from flows.engine import Context, Engine, Input
+from bot.store import (
+    Contact,
+    ContactStatus,
+    ConversationSession,
+    Direction,
+    Identity,
+    Message,
+    Priority,
+    Status,
+)
+from flows.engine import FLOWS, Context, Engine, Input
 from locales import Translator
 
 log = logging.getLogger(__name__)
@@ -118,6 +127,10 @@ class Inbox:
         contact = db.scalars(
             select(Contact).where(Contact.id == identity.contact_id).with_for_update()
         ).one()
+        if contact.status == ContactStatus.STAFF:
+            log.info("message from alert destination (contact %s) logged, not answered",
+                     contact.id)
+            return
         if self._flooding(db, contact, message_id, at):
             return
         if contact.status == ContactStatus.ERASING:
@@ -164,8 +177,11 @@ class Inbox:
 
     def _apologise(self, db: Session, message_id: int, identity: Identity,
                    at: dt.datetime) -> None:
-        db.execute(update(Message).where(Message.id == message_id)
-                   .values(status=Status.ERRORED))
+        values = {"status": Status.ERRORED}
+        session = db.get(ConversationSession, identity.contact_id)
+        if session is not None and getattr(FLOWS.get(session.flow), "redact", False):
+            values |= {"text": None, "attachments": None}  # an answer to a report
+        db.execute(update(Message).where(Message.id == message_id).values(**values))
         contact = db.get(Contact, identity.contact_id)
         language = contact.language or self.settings.default_language
         text = Translator(language, self.settings.default_language)("error.internal")

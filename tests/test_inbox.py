@@ -104,3 +104,27 @@ def test_an_unprocessed_message_is_picked_up_by_the_worker(services):
         row.created_at = row.created_at.replace(year=2020)
     assert retry_inbound(services) == 1
     assert count(services, Message.status == Status.HANDLED) == 1
+
+
+def test_an_alert_destination_writing_back_is_logged_not_answered(services):
+    from bot.store import Contact, ContactStatus
+
+    contact_id, _, address = make_contact(services, registered=False)
+    with services.database.write() as db:
+        db.get(Contact, contact_id).status = ContactStatus.STAFF
+    assert chat(services, address=address).say("hello?") == []
+    with services.database.read() as db:
+        assert db.get(Contact, contact_id).status == ContactStatus.STAFF
+    assert count(services, Message.direction == Direction.IN) == 1
+
+
+def test_a_report_answer_is_not_kept_when_processing_fails(services, monkeypatch):
+    _, _, address = make_contact(services)
+    person = chat(services, address=address)
+    person.say("report")
+    monkeypatch.setattr(FLOWS["report"], "resume", lambda *_: 1 / 0)
+    assert person.say("they took my brother") == [
+        "Sorry, something went wrong. Please send your message again."]
+    with services.database.read() as db:
+        errored = db.scalars(select(Message).where(Message.status == Status.ERRORED)).one()
+    assert errored.text is None

@@ -13,8 +13,8 @@ from bot.erasure import erase_contact
 from bot.reports import change_status
 from bot.services import Services
 from bot.store import (
-    STAFF,
     Contact,
+    ContactStatus,
     Direction,
     Feedback,
     Identity,
@@ -132,7 +132,7 @@ def test_an_urgent_report_alerts_coordinators_without_the_reporter(alerting, set
         ("sms", "+93799000111"), ("sms", "+93799000222"), ("telegram", "-100123")]
     for message, _, status in alerts:
         assert message.text == f"URGENT report {code}: Human-rights violation, Kabul."
-        assert status == STAFF and message.direction == Direction.OUT
+        assert status == ContactStatus.STAFF and message.direction == Direction.OUT
     result = run_cli(settings, "export", "contacts")
     assert "+93799000111" not in result.stdout and "-100123" not in result.stdout
     assert len(list(csv.reader(io.StringIO(result.stdout.lstrip("\ufeff"))))) == 2

@@ -2,7 +2,6 @@
 
 from .base import Base
 from .community import (
-    STAFF,
     Feedback,
     InputQuota,
     Report,
@@ -29,7 +28,6 @@ __all__ = [
     "Report",
     "ReportChange",
     "ReportStatus",
-    "STAFF",
     "ScrubAfterSend",
     "Contact",
     "ContactStatus",

@@ -17,10 +17,6 @@ from bot.crypto import Encrypted
 
 from .base import Base
 
-# A contact that only receives alerts (a coordinators' chat, a duty phone): never
-# registered, so never in exports, broadcasts or the menu's audience.
-STAFF = "staff"
-
 
 class ReportStatus:
     NEW = "new"

@@ -15,6 +15,9 @@ class ContactStatus:
     NEW = "new"  # registering: nothing is kept until consent
     ACTIVE = "active"
     ERASING = "erasing"  # personal data gone; the row goes once the goodbye is sent
+    # Only receives alerts (a coordinators' chat, a duty phone): never registered, never
+    # in exports or broadcasts, and what it sends is logged but not answered.
+    STAFF = "staff"
 
 
 class Contact(Base):
