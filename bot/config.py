@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -18,6 +19,7 @@ from dotenv import dotenv_values
 log = logging.getLogger(__name__)
 
 LANGUAGES = ("en", "fa", "ps", "ar", "fr")
+_QUIET = re.compile(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d")
 
 
 class ConfigError(ValueError):
@@ -76,6 +78,11 @@ class Settings:
     # Segments per second for one sender: 1 for a US long code, 100 for a short code.
     sms_rate: float = 1.0
 
+    # Broadcasts: ask "are you sure?" above this many recipients; no SMS in these local
+    # hours ("" for none), the send waits until they end.
+    broadcast_confirm_above: int = 500
+    broadcast_quiet_hours: str = "21:00-07:00"
+
     dispatch_batch: int = 100
     max_attempts: int = 8
     extra: dict = field(default_factory=dict)
@@ -114,6 +121,8 @@ _VARIABLES = {
     "TWILIO_API_URL": ("twilio_api_url", None),
     "MASHWARA_SMS_RATE": ("sms_rate", _float),
     "MASHWARA_DISPATCH_BATCH": ("dispatch_batch", _int),
+    "MASHWARA_BROADCAST_CONFIRM_ABOVE": ("broadcast_confirm_above", _int),
+    "MASHWARA_BROADCAST_QUIET_HOURS": ("broadcast_quiet_hours", None),
     "MASHWARA_MAX_ATTEMPTS": ("max_attempts", _int),
 }
 _FIELD_NAMES = {f.name for f in fields(Settings)}
@@ -154,6 +163,9 @@ def _validate(settings: Settings) -> None:
                 "MASHWARA_ENCRYPTION_KEY must be Fernet keys (32 url-safe base64 bytes),"
                 " separated by commas; make one with `mashwara keys generate`"
             ) from None
+    if settings.broadcast_quiet_hours and not _QUIET.fullmatch(settings.broadcast_quiet_hours):
+        raise ConfigError("MASHWARA_BROADCAST_QUIET_HOURS must look like 21:00-07:00, or be"
+                          " empty for none")
     if settings.telegram_rate <= 0 or settings.sms_rate <= 0 or settings.telegram_chat_rate <= 0:
         raise ConfigError("sending rates must be above zero")
 

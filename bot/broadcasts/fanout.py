@@ -1,0 +1,138 @@
+"""Fan-out: a broadcast run's audience becomes outbox rows, in SQL, chunk by chunk.
+
+Each language version is encrypted once here; the database picks each recipient's
+ciphertext with a CASE on their language, so no row passes through Python. Chunks
+are ranges of contact ids, each in its own transaction with the run's cursor, and
+the unique (broadcast_run_id, contact_id) index with ON CONFLICT DO NOTHING makes a
+repeated chunk a no-op: a fan-out cut short resumes without a second copy to anyone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+from sqlalchemy import Integer, SmallInteger, Text, case, func, literal, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from bot import segments
+from bot.crypto import keyring
+from bot.db import Database
+from bot.store import (
+    Broadcast,
+    BroadcastRun,
+    Contact,
+    Direction,
+    Message,
+    Priority,
+    RunStatus,
+    Status,
+)
+from bot.store.base import UTCDateTime
+
+from . import audience as audiences
+from .schedule import quiet_until
+
+CHUNK = 5000  # contacts per transaction: short enough not to hold SQLite's lock long
+
+Progress = Callable[[int, int], None]  # (contacts covered so far, contacts in all)
+
+
+def _when(at: dt.datetime):
+    return literal(at, UTCDateTime())
+
+
+def _by_language(column, values: dict[str, object], type_):
+    """CASE column WHEN lang THEN value ...: one bound value per language."""
+    (fallback, *_) = values.values()
+    whens = [(column == lang, literal(value, type_)) for lang, value in values.items()]
+    return case(*whens, else_=literal(fallback, type_))
+
+
+def outbox_rows(broadcast: Broadcast, run: BroadcastRun, *, status: str, now: dt.datetime,
+                default_language: str, channels: Iterable[str], lo: int, hi: int):
+    """The SELECT that makes one chunk's outbox rows."""
+    texts = broadcast.texts
+    chosen = audiences.recipients(
+        broadcast.audience, texts=texts, default_language=default_language,
+        channels=channels, contact_ids=(lo, hi),
+    ).subquery("chosen")
+    fallback = default_language if default_language in texts else "en"
+    order = [fallback] + [lang for lang in texts if lang != fallback]
+    tokens = {lang: keyring().encrypt(texts[lang]) for lang in order}
+    counts = {lang: segments.count(texts[lang]).segments for lang in order}
+    sms_due = quiet_until(broadcast, now) or now
+    return select(
+        literal(Direction.OUT).label("direction"),
+        chosen.c.channel,
+        chosen.c.contact_id,
+        chosen.c.identity_id,
+        _by_language(chosen.c.language, tokens, Text()).label("text"),
+        chosen.c.language,
+        literal(status).label("status"),
+        literal(Priority.BULK, SmallInteger()).label("priority"),
+        literal(0, Integer()).label("attempts"),
+        case((chosen.c.channel == "sms", _when(sms_due)), else_=_when(now)).label(
+            "next_attempt_at"),
+        case((chosen.c.channel == "sms", _by_language(chosen.c.language, counts,
+                                                        SmallInteger()))).label("segments"),
+        _when(now).label("created_at"),
+        literal(run.id, Integer()).label("broadcast_run_id"),
+    )
+
+
+COLUMNS = ("direction", "channel", "contact_id", "identity_id", "text", "language", "status",
+           "priority", "attempts", "next_attempt_at", "segments", "created_at",
+           "broadcast_run_id")
+
+
+def insert_chunk(db: Session, rows) -> int:
+    insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(Message.__table__).from_select(COLUMNS, rows).on_conflict_do_nothing()
+    return db.execute(statement).rowcount
+
+
+def start_run(db: Session, broadcast: Broadcast, fire_at: dt.datetime,
+              now: dt.datetime) -> BroadcastRun:
+    """The run for this occurrence (made once: the unique key guards a second claim)."""
+    run = db.scalars(select(BroadcastRun).where(BroadcastRun.broadcast_id == broadcast.id,
+                                                BroadcastRun.fire_at == fire_at)).first()
+    if run is None:
+        last = db.scalar(select(func.coalesce(func.max(Contact.id), 0)))
+        run = BroadcastRun(broadcast_id=broadcast.id, fire_at=fire_at, last_contact_id=last,
+                           cursor=0, recipients=0, started_at=now,
+                           status=RunStatus.FANNING_OUT)
+        db.add(run)
+        db.flush()
+    return run
+
+
+def fan_out(database: Database, run_id: int, *, default_language: str, channels: Iterable[str],
+            now: Callable[[], dt.datetime], chunk: int = CHUNK,
+            progress: Progress | None = None) -> int:
+    """Writes the run's remaining recipients to the outbox; returns how many it added."""
+    channels, added = tuple(channels), 0
+    while True:
+        with database.write() as db:
+            run = db.scalars(select(BroadcastRun).where(BroadcastRun.id == run_id)
+                             .with_for_update()).one()
+            if run.status == RunStatus.CANCELLED or run.fanned_out_at is not None:
+                return added
+            if run.cursor >= run.last_contact_id:
+                run.fanned_out_at = now()
+                if run.status == RunStatus.FANNING_OUT:
+                    run.status = RunStatus.SENDING
+                return added
+            lo, hi = run.cursor + 1, min(run.cursor + chunk, run.last_contact_id)
+            broadcast = db.get(Broadcast, run.broadcast_id)
+            status = Status.PAUSED if run.status == RunStatus.PAUSED else Status.QUEUED
+            rows = outbox_rows(broadcast, run, status=status, now=now(),
+                               default_language=default_language, channels=channels,
+                               lo=lo, hi=hi)
+            inserted = insert_chunk(db, rows)
+            run.cursor, run.recipients = hi, run.recipients + inserted
+            added += inserted
+        if progress:
+            progress(hi, run.last_contact_id)
