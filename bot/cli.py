@@ -201,3 +201,8 @@ def flows_check() -> None:
         sys.exit(1)
     click.echo("Flows, keywords and translations are complete.")
 
+
+
+from bot.commands.broadcasts import broadcasts  # noqa: E402
+
+main.add_command(broadcasts)

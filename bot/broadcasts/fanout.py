@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
-from sqlalchemy import Integer, SmallInteger, Text, case, func, literal, select
+from sqlalchemy import Integer, SmallInteger, Text, case, func, literal, select, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -80,7 +80,7 @@ def outbox_rows(broadcast: Broadcast, run: BroadcastRun, *, status: str, now: dt
                                                         SmallInteger()))).label("segments"),
         _when(now).label("created_at"),
         literal(run.id, Integer()).label("broadcast_run_id"),
-    )
+    ).where(true())  # SQLite reads "INSERT ... SELECT ... ON CONFLICT" only after a WHERE
 
 
 COLUMNS = ("direction", "channel", "contact_id", "identity_id", "text", "language", "status",
@@ -88,10 +88,14 @@ COLUMNS = ("direction", "channel", "contact_id", "identity_id", "text", "languag
            "broadcast_run_id")
 
 
-def insert_chunk(db: Session, rows) -> int:
+def insert_chunk(db: Session, rows) -> None:
     insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
-    statement = insert(Message.__table__).from_select(COLUMNS, rows).on_conflict_do_nothing()
-    return db.execute(statement).rowcount
+    db.execute(insert(Message.__table__).from_select(COLUMNS, rows).on_conflict_do_nothing())
+
+
+def written(db: Session, run_id: int) -> int:
+    # Counted, not summed from rowcount: psycopg reports -1 for INSERT ... SELECT.
+    return db.scalar(select(func.count()).where(Message.broadcast_run_id == run_id))
 
 
 def start_run(db: Session, broadcast: Broadcast, fire_at: dt.datetime,
@@ -113,26 +117,37 @@ def fan_out(database: Database, run_id: int, *, default_language: str, channels:
             now: Callable[[], dt.datetime], chunk: int = CHUNK,
             progress: Progress | None = None) -> int:
     """Writes the run's remaining recipients to the outbox; returns how many it added."""
-    channels, added = tuple(channels), 0
-    while True:
-        with database.write() as db:
-            run = db.scalars(select(BroadcastRun).where(BroadcastRun.id == run_id)
-                             .with_for_update()).one()
-            if run.status == RunStatus.CANCELLED or run.fanned_out_at is not None:
-                return added
-            if run.cursor >= run.last_contact_id:
-                run.fanned_out_at = now()
-                if run.status == RunStatus.FANNING_OUT:
-                    run.status = RunStatus.SENDING
-                return added
-            lo, hi = run.cursor + 1, min(run.cursor + chunk, run.last_contact_id)
-            broadcast = db.get(Broadcast, run.broadcast_id)
-            status = Status.PAUSED if run.status == RunStatus.PAUSED else Status.QUEUED
-            rows = outbox_rows(broadcast, run, status=status, now=now(),
-                               default_language=default_language, channels=channels,
-                               lo=lo, hi=hi)
-            inserted = insert_chunk(db, rows)
-            run.cursor, run.recipients = hi, run.recipients + inserted
-            added += inserted
-        if progress:
-            progress(hi, run.last_contact_id)
+    channels = tuple(channels)
+    with database.read() as db:
+        before = written(db, run_id)
+    while _next_chunk(database, run_id, default_language, channels, now, chunk, progress):
+        pass
+    with database.write() as db:
+        run = db.get(BroadcastRun, run_id)
+        run.recipients = written(db, run_id)
+        return run.recipients - before
+
+
+def _next_chunk(database: Database, run_id: int, default_language: str, channels: tuple,
+                now: Callable[[], dt.datetime], chunk: int, progress: Progress | None) -> bool:
+    """Writes one chunk in its own transaction; False when there is nothing left."""
+    with database.write() as db:
+        run = db.scalars(select(BroadcastRun).where(BroadcastRun.id == run_id)
+                         .with_for_update()).one()
+        if run.status == RunStatus.CANCELLED or run.fanned_out_at is not None:
+            return False
+        if run.cursor >= run.last_contact_id:
+            run.fanned_out_at = now()
+            if run.status == RunStatus.FANNING_OUT:
+                run.status = RunStatus.SENDING
+            return False
+        lo, hi = run.cursor + 1, min(run.cursor + chunk, run.last_contact_id)
+        broadcast = db.get(Broadcast, run.broadcast_id)
+        status = Status.PAUSED if run.status == RunStatus.PAUSED else Status.QUEUED
+        insert_chunk(db, outbox_rows(broadcast, run, status=status, now=now(),
+                                     default_language=default_language, channels=channels,
+                                     lo=lo, hi=hi))
+        run.cursor, last = hi, run.last_contact_id
+    if progress:
+        progress(hi, last)
+    return True

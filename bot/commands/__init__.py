@@ -1,0 +1,1 @@
+"""Command groups of the `mashwara` CLI, one module per feature."""
