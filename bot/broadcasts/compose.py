@@ -161,8 +161,8 @@ def _warnings(draft: Draft, result: Preview, default_language: str, large: int,
             warnings.append(f"The {lang} text takes {version.segments} SMS segments each.")
     fallback = default_language if default_language in result.versions else "en"
     for spoken, n in sorted(result.fallbacks().items()):
-        warnings.append(f"No {spoken} text: {n} people who read {spoken} get the"
-                        f" {fallback} text.")
+        warnings.append(f"No {spoken} text: {n} recipient(s) reading {spoken} will get the"
+                        f" {fallback} text instead.")
     if draft.quiet and not result.errors and _starts_quiet(draft, now):
         warnings.append("The send time is within quiet hours: SMS waits until they end.")
     return warnings

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from bot.broadcasts.hooks import RECIPIENT_COLUMNS, recipient_rows
@@ -73,5 +75,5 @@ def report(broadcast_id: int, output: str | None) -> None:
             with open(output, "w", encoding="utf-8", newline="") as stream:
                 written = write_csv(stream, RECIPIENT_COLUMNS, rows)
         else:
-            written = write_csv(click.get_text_stream("stdout"), RECIPIENT_COLUMNS, rows)
+            written = write_csv(sys.stdout, RECIPIENT_COLUMNS, rows)
     click.echo(f"{written} messages in the report.", err=True)

@@ -34,10 +34,10 @@ def print_preview(preview: compose.Preview) -> None:
         click.echo(f"[{version.language}] {version.characters} characters, {version.encoding},"
                    f" {version.segments} SMS segment(s)")
         click.echo("    " + version.text.replace("\n", "\n    "))
-    click.echo(f"Audience: {preview.total} people")
+    click.echo(f"Audience: {preview.total} recipient(s)")
     for channel, (people, cost) in preview.by_channel().items():
         unit = "SMS segments" if channel == "sms" else "messages"
-        click.echo(f"  {channel}: {people} people, {cost} {unit}")
+        click.echo(f"  {channel}: {people} recipient(s), {cost} {unit}")
     for warning in preview.warnings:
         click.secho(f"Warning: {warning}", fg="yellow")
     for error in preview.errors:
