@@ -11,11 +11,13 @@ from bot.channels import FACTORIES
 from bot.channels.base import SendResult
 from bot.clock import now
 from bot.erasure import erase_contact
+from bot.outbox import enqueue
 from bot.store import (
     Broadcast,
     BroadcastRun,
     BroadcastStatus,
     Contact,
+    Identity,
     Message,
     RunStatus,
     Status,
@@ -124,8 +126,24 @@ def test_quiet_hours_hold_sms_until_morning_but_not_telegram_or_sim(services, cl
     schedule(services, quiet=("21:00", "07:00"))
     runner.tick(services)
     assert drain(services) == 1 and sms.sent == []
+    clock.move_to(at("2026-11-24 02:29"), tick=False)  # 06:59
+    runner.tick(services)
+    assert drain(services) == 0
     clock.move_to(at("2026-11-24 02:30"), tick=False)  # 07:00 in Kabul
+    runner.tick(services)
     assert drain(services) == 1 and len(sms.sent) == 1
+
+
+def test_a_held_sms_does_not_hold_up_a_reply_to_the_same_person(services, clock, sms):
+    clock.move_to(at("2026-11-23 17:45"), tick=False)  # 22:15 in Kabul
+    _, identity_id, _ = make_contact(services, channel="sms")
+    schedule(services, quiet=("21:00", "07:00"))
+    runner.tick(services)
+    with services.database.write() as db:
+        enqueue(db, db.get(Identity, identity_id), "Your report R-7K3Q is received.",
+                now=now())
+    assert drain(services) == 1
+    assert [m.text for m in sms.sent] == ["Your report R-7K3Q is received."]
 
 
 def test_sms_still_queued_when_quiet_hours_begin_waits(services, clock, sms):
@@ -137,7 +155,7 @@ def test_sms_still_queued_when_quiet_hours_begin_waits(services, clock, sms):
     runner.tick(services)
     assert drain(services) == 0 and sms.sent == []
     (row,) = outbox(services)
-    assert row.next_attempt_at == at("2026-11-24 02:30")
+    assert (row.status, row.next_attempt_at) == (Status.WAITING, at("2026-11-24 02:30"))
 
 
 def test_pause_holds_resume_sends_and_cancel_drops(services, clock):

@@ -19,6 +19,7 @@ from bot.store import Broadcast, BroadcastRun, BroadcastStatus, Message, RunStat
 from .schedule import quiet_until
 
 ACTIVE_RUNS = (RunStatus.FANNING_OUT, RunStatus.SENDING, RunStatus.PAUSED)
+UNSENT = (Status.QUEUED, Status.WAITING, Status.PAUSED)
 
 
 class ControlError(ValueError):
@@ -46,7 +47,8 @@ def pause(db: Session, broadcast: Broadcast) -> int:
         run.status = RunStatus.PAUSED
     db.flush()
     ids = [run.id for run in runs]
-    return db.execute(_rows(ids, Status.QUEUED).values(status=Status.PAUSED)).rowcount
+    return db.execute(_rows(ids, Status.QUEUED, Status.WAITING)
+                      .values(status=Status.PAUSED)).rowcount
 
 
 def resume(db: Session, broadcast: Broadcast, now: dt.datetime) -> int:
@@ -61,7 +63,7 @@ def resume(db: Session, broadcast: Broadcast, now: dt.datetime) -> int:
     ids = [run.id for run in runs]
     resumed = db.execute(_rows(ids, Status.PAUSED).values(status=Status.QUEUED,
                                                           next_attempt_at=now)).rowcount
-    defer_quiet_sms(db, broadcast, ids, now)
+    hold_quiet_sms(db, broadcast, ids, now)
     return resumed
 
 
@@ -75,20 +77,31 @@ def cancel(db: Session, broadcast: Broadcast, now: dt.datetime) -> int:
         run.status, run.finished_at = RunStatus.CANCELLED, now
     db.flush()
     ids = [run.id for run in runs]
-    return db.execute(_rows(ids, Status.QUEUED, Status.PAUSED)
-                      .values(status=Status.CANCELLED)).rowcount
+    return db.execute(_rows(ids, *UNSENT).values(status=Status.CANCELLED)).rowcount
 
 
-def defer_quiet_sms(db: Session, broadcast: Broadcast, run_ids: list[int],
-                    now: dt.datetime) -> int:
-    """Moves queued SMS of these runs to the end of the quiet hours, if now is in them."""
+def hold_quiet_sms(db: Session, broadcast: Broadcast, run_ids: list[int],
+                   now: dt.datetime) -> int:
+    """Holds queued SMS of these runs until the quiet hours end, if now is in them.
+
+    Held, not merely queued for later: a queued row counts as in flight for its
+    address, and would keep a conversation reply to that person waiting all night."""
     until = quiet_until(broadcast, now)
     if until is None or not run_ids:
         return 0
     return db.execute(
-        _rows(run_ids, Status.QUEUED)
-        .where(Message.channel == "sms", Message.next_attempt_at < until)
-        .values(next_attempt_at=until)
+        _rows(run_ids, Status.QUEUED).where(Message.channel == "sms")
+        .values(status=Status.WAITING, next_attempt_at=until)
+    ).rowcount
+
+
+def release_held(db: Session, run_ids: list[int], now: dt.datetime) -> int:
+    """Queues the held SMS whose quiet hours are over."""
+    if not run_ids:
+        return 0
+    return db.execute(
+        _rows(run_ids, Status.WAITING).where(Message.next_attempt_at <= now)
+        .values(status=Status.QUEUED)
     ).rowcount
 
 
@@ -114,6 +127,7 @@ class Counts:
 
 BUCKETS = {
     Status.QUEUED: "queued", Status.SENDING: "queued", Status.PAUSED: "queued",
+    Status.WAITING: "queued",
     Status.SENT: "sent", Status.DELIVERED: "delivered", Status.READ: "delivered",
     Status.FAILED: "failed", Status.UNDELIVERED: "failed",
     Status.STOPPED: "stopped", Status.CANCELLED: "cancelled",

@@ -63,7 +63,8 @@ def outbox_rows(broadcast: Broadcast, run: BroadcastRun, *, status: str, now: dt
     order = [fallback] + [lang for lang in texts if lang != fallback]
     tokens = {lang: keyring().encrypt(texts[lang]) for lang in order}
     counts = {lang: segments.count(texts[lang]).segments for lang in order}
-    sms_due = quiet_until(broadcast, now) or now
+    quiet_end = quiet_until(broadcast, now)
+    sms_status = Status.WAITING if quiet_end and status == Status.QUEUED else status
     return select(
         literal(Direction.OUT).label("direction"),
         chosen.c.channel,
@@ -71,10 +72,11 @@ def outbox_rows(broadcast: Broadcast, run: BroadcastRun, *, status: str, now: dt
         chosen.c.identity_id,
         _by_language(chosen.c.language, tokens, Text()).label("text"),
         chosen.c.language,
-        literal(status).label("status"),
+        case((chosen.c.channel == "sms", literal(sms_status)), else_=literal(status)).label(
+            "status"),
         literal(Priority.BULK, SmallInteger()).label("priority"),
         literal(0, Integer()).label("attempts"),
-        case((chosen.c.channel == "sms", _when(sms_due)), else_=_when(now)).label(
+        case((chosen.c.channel == "sms", _when(quiet_end or now)), else_=_when(now)).label(
             "next_attempt_at"),
         case((chosen.c.channel == "sms", _by_language(chosen.c.language, counts,
                                                         SmallInteger()))).label("segments"),

@@ -11,7 +11,7 @@ from bot.store import Broadcast, BroadcastRun, Message, Status
 from bot.ticks import register_tick
 
 from . import runner
-from .control import counts
+from .control import UNSENT, counts
 
 
 @register_tick("broadcasts", 15)
@@ -25,7 +25,7 @@ def cancel_pending_broadcasts(db, contact) -> None:
     db.execute(
         update(Message)
         .where(Message.contact_id == contact.id, Message.broadcast_run_id.is_not(None),
-               Message.status.in_((Status.QUEUED, Status.PAUSED)))
+               Message.status.in_(UNSENT))
         .values(status=Status.CANCELLED)
     )
 

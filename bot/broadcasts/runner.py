@@ -29,14 +29,13 @@ from bot.store import (
     Status,
 )
 
-from .control import defer_quiet_sms
+from .control import UNSENT, hold_quiet_sms, release_held
 from .fanout import Progress, fan_out, start_run
 from .schedule import next_fire
 
 log = logging.getLogger(__name__)
 
 FIRING = (BroadcastStatus.SCHEDULED, BroadcastStatus.SENDING)
-WAITING = (Status.QUEUED, Status.PAUSED)
 
 
 def channels(services: Services) -> tuple[str, ...]:
@@ -108,7 +107,7 @@ def drop_opted_out(db, run_ids: list[int]) -> int:
     blocked = select(Identity.id).where(Identity.stopped_at.is_not(None))
     return db.execute(
         update(Message)
-        .where(Message.broadcast_run_id.in_(run_ids), Message.status.in_(WAITING),
+        .where(Message.broadcast_run_id.in_(run_ids), Message.status.in_(UNSENT),
                Message.contact_id.in_(gone) | Message.identity_id.in_(blocked))
         .values(status=Status.STOPPED)
     ).rowcount
@@ -117,7 +116,7 @@ def drop_opted_out(db, run_ids: list[int]) -> int:
 def finish(db, at: dt.datetime) -> int:
     """Closes runs with nothing left to send, and broadcasts with nothing left to do."""
     pending = exists().where(Message.broadcast_run_id == BroadcastRun.id,
-                             Message.status.in_((*WAITING, Status.SENDING)))
+                             Message.status.in_((*UNSENT, Status.SENDING)))
     done = db.execute(
         update(BroadcastRun)
         .where(BroadcastRun.status == RunStatus.SENDING,
@@ -143,7 +142,7 @@ def keep_up(services: Services) -> int:
         for broadcast_id in {run.broadcast_id for run in runs}:
             broadcast = db.get(Broadcast, broadcast_id)
             mine = [run.id for run in runs if run.broadcast_id == broadcast_id]
-            changed += defer_quiet_sms(db, broadcast, mine, at)
+            changed += release_held(db, mine, at) + hold_quiet_sms(db, broadcast, mine, at)
         return changed + finish(db, at)
 
 

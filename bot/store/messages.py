@@ -45,8 +45,10 @@ class Status:
     UNDELIVERED = "undelivered"
     CANCELLED = "cancelled"
     STOPPED = "stopped"
-    # outbound, held: a paused broadcast's rows wait here until resumed or cancelled
+    # outbound, held where the dispatcher does not look (nor count them as in flight):
+    # a paused broadcast's rows, and broadcast SMS waiting for quiet hours to end
     PAUSED = "paused"
+    WAITING = "waiting"
 
 
 class Priority:
