@@ -91,7 +91,8 @@ def recipients(
     )
     conditions = _conditions(audience, default_language, channels)
     if contact_ids is not None:
-        conditions.append(Contact.id.between(*contact_ids))
+        # On both sides of the join, so each can use its index for the range.
+        conditions += [Contact.id.between(*contact_ids), Identity.contact_id.between(*contact_ids)]
     ranked = (
         select(
             Identity.contact_id,

@@ -12,7 +12,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
-from sqlalchemy import Integer, SmallInteger, Text, case, func, literal, select, true
+from sqlalchemy import (
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    bindparam,
+    case,
+    func,
+    literal,
+    select,
+    true,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -40,10 +51,6 @@ CHUNK = 5000  # contacts per transaction: short enough not to hold SQLite's lock
 Progress = Callable[[int, int], None]  # (contacts covered so far, contacts in all)
 
 
-def _when(at: dt.datetime):
-    return literal(at, UTCDateTime())
-
-
 def _by_language(column, values: dict[str, object], type_):
     """CASE column WHEN lang THEN value ...: one bound value per language."""
     (fallback, *_) = values.values()
@@ -51,20 +58,27 @@ def _by_language(column, values: dict[str, object], type_):
     return case(*whens, else_=literal(fallback, type_))
 
 
-def outbox_rows(broadcast: Broadcast, run: BroadcastRun, *, status: str, now: dt.datetime,
-                default_language: str, channels: Iterable[str], lo: int, hi: int):
-    """The SELECT that makes one chunk's outbox rows."""
+def _param(name: str, type_=None):
+    return bindparam(name, type_=type_ or String())
+
+
+def outbox_rows(broadcast: Broadcast, run_id: int, *, default_language: str,
+                channels: Iterable[str]):
+    """The SELECT that makes the outbox rows of contacts :lo to :hi.
+
+    Per chunk only the parameters change: :status (queued, or paused while the run
+    is), :sms_status and :sms_due (held as 'waiting' in quiet hours), and :now."""
     texts = broadcast.texts
     chosen = audiences.recipients(
         broadcast.audience, texts=texts, default_language=default_language,
-        channels=channels, contact_ids=(lo, hi),
+        channels=channels, contact_ids=(_param("lo", Integer()), _param("hi", Integer())),
     ).subquery("chosen")
     fallback = default_language if default_language in texts else "en"
     order = [fallback] + [lang for lang in texts if lang != fallback]
     tokens = {lang: keyring().encrypt(texts[lang]) for lang in order}
     counts = {lang: segments.count(texts[lang]).segments for lang in order}
-    quiet_end = quiet_until(broadcast, now)
-    sms_status = Status.WAITING if quiet_end and status == Status.QUEUED else status
+    sms = chosen.c.channel == "sms"
+    at = _param("now", UTCDateTime())
     return select(
         literal(Direction.OUT).label("direction"),
         chosen.c.channel,
@@ -72,17 +86,23 @@ def outbox_rows(broadcast: Broadcast, run: BroadcastRun, *, status: str, now: dt
         chosen.c.identity_id,
         _by_language(chosen.c.language, tokens, Text()).label("text"),
         chosen.c.language,
-        case((chosen.c.channel == "sms", literal(sms_status)), else_=literal(status)).label(
-            "status"),
+        case((sms, _param("sms_status")), else_=_param("status")).label("status"),
         literal(Priority.BULK, SmallInteger()).label("priority"),
         literal(0, Integer()).label("attempts"),
-        case((chosen.c.channel == "sms", _when(quiet_end or now)), else_=_when(now)).label(
-            "next_attempt_at"),
-        case((chosen.c.channel == "sms", _by_language(chosen.c.language, counts,
-                                                        SmallInteger()))).label("segments"),
-        _when(now).label("created_at"),
-        literal(run.id, Integer()).label("broadcast_run_id"),
+        case((sms, _param("sms_due", UTCDateTime())), else_=at).label("next_attempt_at"),
+        case((sms, _by_language(chosen.c.language, counts, SmallInteger()))).label("segments"),
+        at.label("created_at"),
+        literal(run_id, Integer()).label("broadcast_run_id"),
     ).where(true())  # SQLite reads "INSERT ... SELECT ... ON CONFLICT" only after a WHERE
+
+
+def chunk_parameters(broadcast: Broadcast, run: BroadcastRun, lo: int, hi: int,
+                     now: dt.datetime) -> dict:
+    status = Status.PAUSED if run.status == RunStatus.PAUSED else Status.QUEUED
+    quiet_end = quiet_until(broadcast, now)
+    held = quiet_end is not None and status == Status.QUEUED
+    return {"lo": lo, "hi": hi, "now": now, "status": status,
+            "sms_status": Status.WAITING if held else status, "sms_due": quiet_end or now}
 
 
 COLUMNS = ("direction", "channel", "contact_id", "identity_id", "text", "language", "status",
@@ -90,9 +110,9 @@ COLUMNS = ("direction", "channel", "contact_id", "identity_id", "text", "languag
            "broadcast_run_id")
 
 
-def insert_chunk(db: Session, rows) -> None:
-    insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
-    db.execute(insert(Message.__table__).from_select(COLUMNS, rows).on_conflict_do_nothing())
+def insert_statement(dialect: str, rows):
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return insert(Message.__table__).from_select(COLUMNS, rows).on_conflict_do_nothing()
 
 
 def written(db: Session, run_id: int) -> int:
@@ -118,11 +138,17 @@ def start_run(db: Session, broadcast: Broadcast, fire_at: dt.datetime,
 def fan_out(database: Database, run_id: int, *, default_language: str, channels: Iterable[str],
             now: Callable[[], dt.datetime], chunk: int = CHUNK,
             progress: Progress | None = None) -> int:
-    """Writes the run's remaining recipients to the outbox; returns how many it added."""
-    channels = tuple(channels)
+    """Writes the run's remaining recipients to the outbox; returns how many it added.
+
+    The statement is built (and each text encrypted) once; chunks only bind values."""
     with database.read() as db:
         before = written(db, run_id)
-    while _next_chunk(database, run_id, default_language, channels, now, chunk, progress):
+        run = db.get(BroadcastRun, run_id)
+        broadcast = db.get(Broadcast, run.broadcast_id)
+        rows = outbox_rows(broadcast, run_id, default_language=default_language,
+                           channels=tuple(channels))
+    statement = insert_statement(database.dialect, rows)
+    while _next_chunk(database, statement, broadcast, run_id, now, chunk, progress):
         pass
     with database.write() as db:
         run = db.get(BroadcastRun, run_id)
@@ -130,7 +156,7 @@ def fan_out(database: Database, run_id: int, *, default_language: str, channels:
         return run.recipients - before
 
 
-def _next_chunk(database: Database, run_id: int, default_language: str, channels: tuple,
+def _next_chunk(database: Database, statement, broadcast: Broadcast, run_id: int,
                 now: Callable[[], dt.datetime], chunk: int, progress: Progress | None) -> bool:
     """Writes one chunk in its own transaction; False when there is nothing left."""
     with database.write() as db:
@@ -144,11 +170,7 @@ def _next_chunk(database: Database, run_id: int, default_language: str, channels
                 run.status = RunStatus.SENDING
             return False
         lo, hi = run.cursor + 1, min(run.cursor + chunk, run.last_contact_id)
-        broadcast = db.get(Broadcast, run.broadcast_id)
-        status = Status.PAUSED if run.status == RunStatus.PAUSED else Status.QUEUED
-        insert_chunk(db, outbox_rows(broadcast, run, status=status, now=now(),
-                                     default_language=default_language, channels=channels,
-                                     lo=lo, hi=hi))
+        db.execute(statement, chunk_parameters(broadcast, run, lo, hi, now()))
         run.cursor, last = hi, run.last_contact_id
     if progress:
         progress(hi, last)
