@@ -33,7 +33,7 @@ from sqlalchemy import bindparam, text
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.broadcasts import compose
-from bot.broadcasts.fanout import fan_out, start_run
+from bot.broadcasts.fanout import CHUNK, fan_out, start_run
 from bot.clock import now
 from bot.config import Settings
 from bot.crypto import keyring
@@ -80,7 +80,8 @@ def _bind(sql: str):
 
 
 class Bench:
-    def __init__(self, url: str):
+    def __init__(self, url: str, chunk: int = CHUNK):
+        self.chunk = chunk
         self.services = Services(Settings(database_url=url, default_language="en",
                                           encryption_keys=(Fernet.generate_key().decode(),)))
         self.services.upgrade()
@@ -112,7 +113,7 @@ class Bench:
             broadcast = compose.store(db, draft, now=now())
             run_id = start_run(db, broadcast, broadcast.next_fire_at, now()).id
         return fan_out(self.database, run_id, default_language="en", channels=CHANNELS,
-                       now=now)
+                       now=now, chunk=self.chunk)
 
     def measure(self, step, repeat: int) -> tuple[float, int, int]:
         """Best time of `repeat` runs, then one run under tracemalloc for the peak."""
@@ -147,8 +148,8 @@ class PostgresDatabase:
             admin.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
 
 
-def run_one(url: str, count: int, repeat: int) -> dict:
-    bench = Bench(url)
+def run_one(url: str, count: int, repeat: int, chunk: int) -> dict:
+    bench = Bench(url, chunk)
     try:
         bench.seed(count)
         if bench.database.is_postgres:
@@ -168,7 +169,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"],
                         choices=["sqlite", "postgresql"])
-    parser.add_argument("--repeat", type=int, default=2, help="timed runs; the best counts")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs; the best counts")
+    parser.add_argument("--chunk", type=int, default=CHUNK, help="contacts per transaction")
     args = parser.parse_args()
     print(f"{'backend':<11}{'contacts':>9}{'rows':>8}{'bare s':>9}{'fanout s':>10}"
           f"{'ratio':>7}{'bare KiB':>10}{'fanout KiB':>12}")
@@ -177,10 +179,11 @@ def main() -> None:
         for count in args.sizes:
             if backend == "sqlite":
                 with tempfile.TemporaryDirectory() as directory:
-                    result = run_one(sqlite_url(directory, count), count, args.repeat)
+                    result = run_one(sqlite_url(directory, count), count, args.repeat,
+                                     args.chunk)
             else:
                 with PostgresDatabase() as url:
-                    result = run_one(url, count, args.repeat)
+                    result = run_one(url, count, args.repeat, args.chunk)
             peaks[count] = result["fan_peak"]
             print(f"{backend:<11}{count:>9}{result['rows']:>8}{result['bare']:>9.3f}"
                   f"{result['fanout']:>10.3f}{result['fanout'] / result['bare']:>7.2f}"
