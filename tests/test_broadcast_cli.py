@@ -112,3 +112,18 @@ def test_unknown_broadcast_and_group_are_named(services, cli):
     assert "no broadcast 9" in cli("broadcasts", "show", "9").output.lower()
     result = cli(*CREATE, "--group", "nobody")
     assert result.exit_code == 2 and "no group named nobody" in result.output
+
+
+def test_export_broadcasts_has_counts_and_no_personal_data(services, cli):
+    make_contact(services, address="+93701234567", name="Zarghuna")
+    assert cli(*CREATE).exit_code == 0
+    while services.dispatcher.run_once():
+        pass
+    result = cli("export", "broadcasts")
+    rows = list(csv.reader(io.StringIO(result.stdout.lstrip("\ufeff"))))
+    assert rows[0][:3] == ["broadcast", "name", "run"]
+    assert rows[1][1] == "Shura meeting" and rows[1][7] == "1"  # sent
+    assert "+93701234567" not in result.stdout and "Zarghuna" not in result.stdout
+    report = cli("broadcasts", "report", "1").stdout
+    assert "+93701234567" not in report and "Zarghuna" not in report
+    assert "Shura" not in report  # nor the text

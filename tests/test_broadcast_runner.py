@@ -237,3 +237,41 @@ def test_delivery_receipts_and_failures_show_in_the_counts(services, clock, sms)
     c = counts(services, broadcast_id)
     assert (c.delivered, c.failed, c.sent, c.total) == (2, 1, 1, 4)
     assert c.segments == 3 * outbox(services)[0].segments
+
+
+def test_the_worker_fires_due_broadcasts_from_its_tick(services, clock):
+    from bot.worker import Worker
+
+    make_contact(services)
+    broadcast_id = schedule(services)
+    Worker(services).run_ticks()
+    assert drain(services) == 1
+    assert counts(services, broadcast_id).sent == 1
+
+
+def test_a_worker_killed_mid_broadcast_and_restarted_sends_once_to_everyone(services, clock):
+    contacts = {make_contact(services)[0] for _ in range(7)}
+    broadcast_id = schedule(services)
+
+    class Killed(Exception):
+        pass
+
+    def die_half_way(done, total):
+        if done >= 3:
+            raise Killed
+
+    from tests.broadcasting import fire
+
+    with pytest.raises(Killed):  # killed while writing the outbox ...
+        fire(services, broadcast_id, channels=("sim",), chunk=3, progress=die_half_way)
+    claimed = services.dispatcher.claim(2)  # ... and again holding two messages
+    assert len(claimed) == 2
+    clock.move_to(START + dt.timedelta(minutes=10), tick=False)
+    runner.tick(services)  # the restarted worker: finishes the fan-out
+    assert services.dispatcher.release_stale(dt.timedelta(minutes=5)) == 2
+    drain(services)
+    rows = outbox(services)
+    assert sorted(m.contact_id for m in rows) == sorted(contacts)
+    assert {m.status for m in rows} == {Status.SENT}
+    runner.tick(services)
+    assert status(services, broadcast_id) == BroadcastStatus.DONE

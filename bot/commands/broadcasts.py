@@ -97,9 +97,10 @@ def _fire_now(services, broadcast_id: int) -> None:
             bar.update(done - bar.pos)
 
         runs = runner.fire_due(services, only=broadcast_id, progress=advance)
-    if runs:
-        click.echo("Queued; the worker sends at each channel's pace. Watch it with"
-                   f" `mashwara broadcasts show {broadcast_id} --watch`.")
+    if not runs:
+        click.echo("A worker picked it up first; it is writing the outbox.")
+    click.echo("The worker sends at each channel's pace. Watch it with"
+               f" `mashwara broadcasts show {broadcast_id} --watch`.")
 
 
 @broadcasts.command("list")
