@@ -79,3 +79,12 @@ def test_a_send_time_inside_quiet_hours_is_pointed_out(services, frozen):
     made = preview(services, draft(send_at=late, quiet=("21:00", "07:00")))
     assert any("quiet hours" in w for w in made.warnings)
     assert now() < late < now() + dt.timedelta(days=1)
+
+
+def test_people_only_on_an_unconfigured_channel_are_counted_as_unreachable(services, frozen):
+    make_contact(services, channel="sim")
+    make_contact(services, channel="sms")
+    made = preview(services, draft(), channels=("sim",))
+    assert made.total == 1
+    assert made.warnings == ["1 matching recipient(s) can only be reached on a channel not"
+                             " configured here: they will get nothing."]

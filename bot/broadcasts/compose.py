@@ -24,6 +24,7 @@ from .schedule import first_fire, parse_hhmm, quiet_until
 
 SMS_SEGMENT_WARNING = 4  # more than this many segments per message is worth a second look
 PAST_GRACE = dt.timedelta(minutes=1)
+PROVIDER_CHANNELS = ("sms", "telegram")
 
 
 @dataclass(frozen=True)
@@ -103,14 +104,21 @@ def preview(db: Session, draft: Draft, *, default_language: str, channels, now: 
             large_audience: int) -> Preview:
     texts = final_texts(draft)
     errors = _text_errors(draft, texts, default_language) + _schedule_errors(draft, now)
-    sizes = {}
+    sizes, unreachable = {}, 0
     if not any("no text" in e for e in errors):
-        sizes = audiences.sizes(db, audiences.normalise(draft.audience), texts=texts,
-                                default_language=default_language, channels=channels)
+        def count(on):
+            return audiences.sizes(db, audiences.normalise(draft.audience), texts=texts,
+                                   default_language=default_language, channels=on)
+
+        sizes = count(channels)
+        unreachable = sum(count({*channels, *PROVIDER_CHANNELS}).values()) - sum(sizes.values())
     result = Preview(versions(texts), sizes, errors)
     if not result.total:
         result.errors.append("The audience is empty: nobody registered, reachable and not"
                              " stopped matches these filters.")
+    if unreachable:
+        result.warnings.append(f"{unreachable} matching recipient(s) can only be reached on a"
+                               " channel not configured here: they will get nothing.")
     result.warnings += _warnings(draft, result, default_language, large_audience, now)
     return result
 

@@ -14,7 +14,6 @@ import logging
 
 from sqlalchemy import exists, select, update
 
-from bot.channels import senders
 from bot.clock import now
 from bot.services import Services
 from bot.store import (
@@ -40,7 +39,7 @@ FIRING = (BroadcastStatus.SCHEDULED, BroadcastStatus.SENDING)
 
 def channels(services: Services) -> tuple[str, ...]:
     """The channels this deployment can send on: nobody is queued on another."""
-    return tuple(senders(services.settings))
+    return tuple(services.dispatcher.senders)
 
 
 def claim(services: Services, broadcast_id: int, fire_at: dt.datetime) -> int | None:

@@ -16,7 +16,14 @@ from bot.broadcasts.schedule import local
 from bot.clock import now
 from bot.store import Broadcast, Group, Recurrence
 
-from .broadcast_options import audience_options, draft_from, load, load_services, schedule_options
+from .broadcast_options import (
+    WEEKDAYS,
+    audience_options,
+    draft_from,
+    load,
+    load_services,
+    schedule_options,
+)
 from .broadcast_tools import report, test
 
 
@@ -122,13 +129,14 @@ def list_() -> None:
 def _show(db, broadcast_id: int) -> control.Counts:
     b = load(db, broadcast_id)
     click.echo(f"Broadcast {b.id}: {b.name} [{b.status}]")
-    click.echo(f"  first {_fmt(b.send_at, b.timezone)}; repeat {b.recurrence}"
-               f"{' on ' + ','.join(map(str, b.weekdays)) if b.weekdays else ''};"
+    days = ",".join(WEEKDAYS[d] for d in b.weekdays or ())
+    click.echo(f"  from {_fmt(b.send_at, b.timezone)}; repeat {b.recurrence}"
+               f"{' on ' + days if days else ''};"
                f" until {_fmt(b.ends_at, b.timezone)}; next {_fmt(b.next_fire_at, b.timezone)}")
     quiet = f"{b.quiet_start}-{b.quiet_end}" if b.quiet_start else "none"
     click.echo(f"  quiet hours (SMS): {quiet}; audience: {b.audience or 'everyone'}")
     for language, text in sorted(b.texts.items()):
-        click.echo(f"  [{language}] {text}")
+        click.echo(f"  [{language}] " + text.replace("\n", "\n       "))
     ids = control.run_ids(db, b.id)
     total = control.counts(db, ids)
     for run_id in ids:
