@@ -41,6 +41,8 @@ def test_the_stop_hint_is_in_the_readers_language(services):
     ({"timezone": "Mars/Olympus"}, "Unknown time zone"),
     ({"ends_at": at("2026-11-22 00:00"), "recurrence": "daily"}, "end date is before"),
     ({"texts": {"en": "hi", "de": "hallo"}}, "'de' is not a language"),
+    ({"recurrence": "weekly", "weekdays": (4,), "send_at": at("2026-11-23 07:00"),
+      "ends_at": at("2026-11-25 00:00")}, "No occurrence falls"),
 ])
 def test_bad_input_is_refused_with_a_clear_reason(services, frozen, changes, error):
     make_contact(services)

@@ -146,7 +146,17 @@ def _schedule_errors(draft: Draft, now: dt.datetime) -> list[str]:
         errors.append("The end date is before the first send.")
     if draft.quiet:
         errors += _quiet_errors(*draft.quiet)
+    if not errors and first_fire(_probe(draft, now)) is None:
+        errors.append("No occurrence falls between the first send and the end date.")
     return errors
+
+
+def _probe(draft: Draft, now: dt.datetime) -> Broadcast:
+    """An unsaved Broadcast with the draft's schedule, to compute its times."""
+    quiet = draft.quiet or (None, None)
+    return Broadcast(send_at=draft.send_at or now, timezone=draft.timezone,
+                     recurrence=draft.recurrence, weekdays=list(draft.weekdays) or None,
+                     ends_at=draft.ends_at, quiet_start=quiet[0], quiet_end=quiet[1])
 
 
 def _quiet_errors(start: str, end: str) -> list[str]:
@@ -177,9 +187,7 @@ def _warnings(draft: Draft, result: Preview, default_language: str, large: int,
 
 
 def _starts_quiet(draft: Draft, now: dt.datetime) -> bool:
-    probe = Broadcast(timezone=draft.timezone, quiet_start=draft.quiet[0],
-                      quiet_end=draft.quiet[1])
-    return quiet_until(probe, draft.send_at or now) is not None
+    return quiet_until(_probe(draft, now), draft.send_at or now) is not None
 
 
 def store(db: Session, draft: Draft, *, now: dt.datetime) -> Broadcast:

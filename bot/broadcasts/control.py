@@ -58,7 +58,12 @@ def resume(db: Session, broadcast: Broadcast, now: dt.datetime) -> int:
     runs = _runs(db, broadcast.id, (RunStatus.PAUSED,))
     for run in runs:
         run.status = RunStatus.SENDING if run.fanned_out_at else RunStatus.FANNING_OUT
-    broadcast.status = BroadcastStatus.SENDING if runs else BroadcastStatus.SCHEDULED
+    if runs:
+        broadcast.status = BroadcastStatus.SENDING
+    elif broadcast.next_fire_at is not None:
+        broadcast.status = BroadcastStatus.SCHEDULED
+    else:
+        broadcast.status = BroadcastStatus.DONE
     db.flush()
     ids = [run.id for run in runs]
     resumed = db.execute(_rows(ids, Status.PAUSED).values(status=Status.QUEUED,
