@@ -100,35 +100,50 @@ class Bench:
             db.execute(text("DELETE FROM broadcast_runs"))
             db.execute(text("DELETE FROM broadcasts"))
 
-    def bare(self) -> int:
+    def bare(self, run_id: int) -> int:
         with self.database.write() as db:
             db.execute(_bind(BARE), {"token": keyring().encrypt(TEXTS["en"]), "now": now(),
-                                     "run": 1})
+                                     "run": run_id})
             return db.execute(text("SELECT count(*) FROM messages")).scalar()
 
-    def fanout(self) -> int:
+    def fanout(self, run_id: int) -> int:
+        return fan_out(self.database, run_id, default_language="en", channels=CHANNELS,
+                       now=now, chunk=self.chunk)
+
+    def new_run(self) -> int:
+        """A broadcast to everyone and its run: set up outside the timing, for both."""
+        self.clear_outbox()
         draft = compose.Draft(name="bench", texts=TEXTS, audience={}, timezone="Asia/Kabul",
                               stop_hint=False)
         with self.database.write() as db:
             broadcast = compose.store(db, draft, now=now())
-            run_id = start_run(db, broadcast, broadcast.next_fire_at, now()).id
-        return fan_out(self.database, run_id, default_language="en", channels=CHANNELS,
-                       now=now, chunk=self.chunk)
+            return start_run(db, broadcast, broadcast.next_fire_at, now()).id
 
-    def measure(self, step, repeat: int) -> tuple[float, int, int]:
-        """Best time of `repeat` runs, then one run under tracemalloc for the peak."""
-        best = float("inf")
-        for _ in range(repeat):
-            self.clear_outbox()
-            started = time.perf_counter()
-            rows = step()
-            best = min(best, time.perf_counter() - started)
-        self.clear_outbox()
+    def timed(self, step) -> tuple[float, int]:
+        run_id = self.new_run()
+        started = time.perf_counter()
+        rows = step(run_id)
+        return time.perf_counter() - started, rows
+
+    def peak(self, step) -> int:
+        run_id = self.new_run()
         tracemalloc.start()
-        step()
+        step(run_id)
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-        return best, peak, rows
+        return peak
+
+    def compare(self, repeat: int) -> dict:
+        """Best of `repeat` for each, taken in turns so that a busy moment on the
+        machine does not land on one side only; then one run of each for memory."""
+        bare, fanout = [], []
+        for _ in range(repeat):
+            bare.append(self.timed(self.bare))
+            fanout.append(self.timed(self.fanout))
+        (bare_s, bare_rows), (fan_s, fan_rows) = min(bare), min(fanout)
+        assert bare_rows == fan_rows, (bare_rows, fan_rows)
+        return {"rows": fan_rows, "bare": bare_s, "fanout": fan_s,
+                "bare_peak": self.peak(self.bare), "fan_peak": self.peak(self.fanout)}
 
 
 def sqlite_url(directory: str, count: int) -> str:
@@ -155,13 +170,9 @@ def run_one(url: str, count: int, repeat: int, chunk: int) -> dict:
         if bench.database.is_postgres:
             with bench.database.write() as db:
                 db.execute(text("ANALYZE"))
-        bare_s, bare_peak, bare_rows = bench.measure(bench.bare, repeat)
-        fan_s, fan_peak, fan_rows = bench.measure(bench.fanout, repeat)
+        return bench.compare(repeat)
     finally:
         bench.database.dispose()
-    assert bare_rows == fan_rows, (bare_rows, fan_rows)
-    return {"rows": fan_rows, "bare": bare_s, "fanout": fan_s, "bare_peak": bare_peak,
-            "fan_peak": fan_peak}
 
 
 def main() -> None:
@@ -169,7 +180,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--backends", nargs="+", default=["sqlite", "postgresql"],
                         choices=["sqlite", "postgresql"])
-    parser.add_argument("--repeat", type=int, default=3, help="timed runs; the best counts")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs; the best counts")
     parser.add_argument("--chunk", type=int, default=CHUNK, help="contacts per transaction")
     args = parser.parse_args()
     print(f"{'backend':<11}{'contacts':>9}{'rows':>8}{'bare s':>9}{'fanout s':>10}"

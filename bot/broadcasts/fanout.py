@@ -46,7 +46,7 @@ from bot.store.base import UTCDateTime
 from . import audience as audiences
 from .schedule import quiet_until
 
-CHUNK = 2000  # contacts per transaction: SQLite holds its write lock this long (~30 ms)
+CHUNK = 5000  # contacts per transaction; SQLite holds its write lock ~0.1 s for one
 
 Progress = Callable[[int, int], None]  # (contacts covered so far, contacts in all)
 
