@@ -5,8 +5,9 @@ or a PostgreSQL database it creates and drops), fills it with N registered conta
 (one identity each, half SMS and half Telegram, five languages, one in ten stopped),
 then times, in the same run:
 
-  bare    one INSERT ... SELECT of the same recipients with a constant text: no
-          language choice, no identity ranking, no chunks, no conflict handling
+  bare    one INSERT ... SELECT of the same rows (each language's ciphertext and
+          segments by a CASE), written by hand for this data set, where every contact
+          has one identity: no identity choice, no chunks, no conflict handling
   fanout  bot.broadcasts.fanout.fan_out: chunked, idempotent, per-language ciphertext
 
 and reports the ratio (aim: within 2x) and the peak Python memory of each (tracemalloc;
@@ -32,6 +33,7 @@ from sqlalchemy import bindparam, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bot import segments
 from bot.broadcasts import compose
 from bot.broadcasts.fanout import CHUNK, fan_out, start_run
 from bot.clock import now
@@ -68,8 +70,16 @@ FROM n
 """
 BARE = """
 INSERT INTO messages (direction, channel, contact_id, identity_id, text, language, status,
-                      priority, attempts, next_attempt_at, created_at, broadcast_run_id)
-SELECT 'out', i.channel, c.id, i.id, :token, c.language, 'queued', 10, 0, :now, :now, :run
+                      priority, attempts, next_attempt_at, segments, created_at,
+                      broadcast_run_id)
+SELECT 'out', i.channel, c.id, i.id,
+       CASE c.language WHEN 'fa' THEN :fa WHEN 'ps' THEN :ps WHEN 'ar' THEN :ar
+                       WHEN 'fr' THEN :fr ELSE :en END,
+       c.language, 'queued', 10, 0, :now,
+       CASE WHEN i.channel = 'sms' THEN CASE c.language WHEN 'fa' THEN :fa_segments
+            WHEN 'ps' THEN :ps_segments WHEN 'ar' THEN :ar_segments
+            WHEN 'fr' THEN :fr_segments ELSE :en_segments END END,
+       :now, :run
 FROM identities i JOIN contacts c ON c.id = i.contact_id
 WHERE c.status = 'active' AND c.stopped_at IS NULL AND i.stopped_at IS NULL
 """
@@ -101,9 +111,11 @@ class Bench:
             db.execute(text("DELETE FROM broadcasts"))
 
     def bare(self, run_id: int) -> int:
+        values = {lang: keyring().encrypt(text) for lang, text in TEXTS.items()}
+        values |= {f"{lang}_segments": segments.count(text).segments
+                   for lang, text in TEXTS.items()}
         with self.database.write() as db:
-            db.execute(_bind(BARE), {"token": keyring().encrypt(TEXTS["en"]), "now": now(),
-                                     "run": run_id})
+            db.execute(_bind(BARE), {**values, "now": now(), "run": run_id})
             return db.execute(text("SELECT count(*) FROM messages")).scalar()
 
     def fanout(self, run_id: int) -> int:
