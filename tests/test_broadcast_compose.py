@@ -90,3 +90,14 @@ def test_people_only_on_an_unconfigured_channel_are_counted_as_unreachable(servi
     assert made.total == 1
     assert made.warnings == ["1 matching recipient(s) can only be reached on a channel not"
                              " configured here: they will get nothing."]
+
+
+def test_quiet_hours_setting_is_checked_at_start(tmp_path):
+    from bot import config
+
+    base = {"MASHWARA_INSTANCE_DIR": str(tmp_path)}
+    with pytest.raises(config.ConfigError, match="MASHWARA_BROADCAST_QUIET_HOURS"):
+        config.load({**base, "MASHWARA_BROADCAST_QUIET_HOURS": "9pm-7am"})
+    assert config.load({**base, "MASHWARA_BROADCAST_QUIET_HOURS": ""}).broadcast_quiet_hours == ""
+    loaded = config.load({**base, "MASHWARA_BROADCAST_CONFIRM_ABOVE": "5000"})
+    assert loaded.broadcast_confirm_above == 5000
