@@ -232,11 +232,12 @@ def flows_check() -> None:
     click.echo("Flows, keywords and translations are complete.")
 
 
-
+# Each feature's commands live in bot/commands/; imported here, last, to keep start-up
+# of the core commands light and the feature modules free of CLI wiring.
+from bot.commands.broadcasts import broadcasts  # noqa: E402
 from bot.commands.groups import groups  # noqa: E402
 from bot.commands.meetings import meetings  # noqa: E402
 from bot.commands.reports import reports  # noqa: E402
 
-main.add_command(groups)
-main.add_command(meetings)
-main.add_command(reports)
+for group in (broadcasts, groups, meetings, reports):
+    main.add_command(group)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import secrets
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -21,6 +22,7 @@ LANGUAGES = ("en", "fa", "ps", "ar", "fr")
 # Feedback topics with text in every language (locales/*/feedback.po).
 FEEDBACK_TOPICS = ("services", "security", "governance", "peace", "rights", "health",
                    "education", "other")
+_QUIET = re.compile(r"([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d")
 
 
 class ConfigError(ValueError):
@@ -88,6 +90,10 @@ class Settings:
     # Urgent reports alert these at once: Telegram chat ids and phone numbers.
     alert_telegram_chats: tuple[str, ...] = ()
     alert_sms: tuple[str, ...] = ()
+    # Broadcasts: ask "are you sure?" above this many recipients; no SMS in these local
+    # hours ("" for none), the send waits until they end.
+    broadcast_confirm_above: int = 500
+    broadcast_quiet_hours: str = "21:00-07:00"
 
     dispatch_batch: int = 100
     max_attempts: int = 8
@@ -136,6 +142,8 @@ _VARIABLES = {
     "MASHWARA_ALERT_TELEGRAM_CHATS": ("alert_telegram_chats", _list),
     "MASHWARA_ALERT_SMS": ("alert_sms", _list),
     "MASHWARA_DISPATCH_BATCH": ("dispatch_batch", _int),
+    "MASHWARA_BROADCAST_CONFIRM_ABOVE": ("broadcast_confirm_above", _int),
+    "MASHWARA_BROADCAST_QUIET_HOURS": ("broadcast_quiet_hours", None),
     "MASHWARA_MAX_ATTEMPTS": ("max_attempts", _int),
     "MASHWARA_INBOUND_PER_MINUTE": ("inbound_per_minute", _int),
     "MASHWARA_MESSAGE_RETENTION_DAYS": ("message_retention_days", _int),
@@ -186,6 +194,9 @@ def _validate(settings: Settings) -> None:
         raise ConfigError(
             "MASHWARA_REPORTS_PER_HOUR and MASHWARA_FEEDBACK_PER_HOUR must be 1 or more"
         )
+    if settings.broadcast_quiet_hours and not _QUIET.fullmatch(settings.broadcast_quiet_hours):
+        raise ConfigError("MASHWARA_BROADCAST_QUIET_HOURS must look like 21:00-07:00, or be"
+                          " empty for none")
     if settings.telegram_rate <= 0 or settings.sms_rate <= 0 or settings.telegram_chat_rate <= 0:
         raise ConfigError("sending rates must be above zero")
     if settings.inbound_per_minute < 1 or settings.message_retention_days < 1:

@@ -1,6 +1,7 @@
 """The store: SQLAlchemy models. Importing this package registers every table."""
 
 from .base import Base
+from .broadcasts import Broadcast, BroadcastRun, BroadcastStatus, Recurrence, RunStatus
 from .community import (
     Feedback,
     InputQuota,
@@ -29,6 +30,9 @@ __all__ = [
     "ReportChange",
     "ReportStatus",
     "ScrubAfterSend",
+    "Broadcast",
+    "BroadcastRun",
+    "BroadcastStatus",
     "Contact",
     "ContactStatus",
     "ConversationSession",
@@ -45,5 +49,7 @@ __all__ = [
     "Priority",
     "ReminderKind",
     "Response",
+    "Recurrence",
+    "RunStatus",
     "Status",
 ]

@@ -45,6 +45,10 @@ class Status:
     UNDELIVERED = "undelivered"
     CANCELLED = "cancelled"
     STOPPED = "stopped"
+    # outbound, held where the dispatcher does not look (nor count them as in flight):
+    # a paused broadcast's rows, and broadcast SMS waiting for quiet hours to end
+    PAUSED = "paused"
+    WAITING = "waiting"
 
 
 class Priority:
@@ -65,6 +69,10 @@ class Message(Base):
         UniqueConstraint("channel", "external_id"),
         Index("ix_messages_outbox", "status", "priority", "next_attempt_at"),
         Index("ix_messages_identity_status", "identity_id", "status"),
+        # One message per contact per broadcast run: fan-out can be re-run safely.
+        # (Conversation rows have no run; NULLs never conflict.)
+        Index("uq_messages_broadcast_run_contact", "broadcast_run_id", "contact_id",
+              unique=True),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -92,3 +100,5 @@ class Message(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=now, index=True)
     sent_at: Mapped[dt.datetime | None]
     delivered_at: Mapped[dt.datetime | None]
+    # A plain integer, no foreign key: adding one would rebuild this big table on SQLite.
+    broadcast_run_id: Mapped[int | None] = mapped_column(Integer)

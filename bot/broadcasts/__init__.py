@@ -1,0 +1,1 @@
+"""Scheduled broadcasts: compose, schedule, fan out to the outbox, control, report."""
