@@ -201,3 +201,10 @@ def flows_check() -> None:
         sys.exit(1)
     click.echo("Flows, keywords and translations are complete.")
 
+
+
+from bot.commands.contacts import contacts  # noqa: E402
+from bot.commands.users import users  # noqa: E402
+
+main.add_command(users)
+main.add_command(contacts)

@@ -4,8 +4,10 @@ from .base import Base
 from .contacts import Contact, ContactStatus, Group, GroupMember, Identity
 from .messages import Direction, Message, Priority, Status
 from .sessions import ConversationSession, Lease
+from .users import ApiToken, LoginFailure, Role, User
 
 __all__ = [
+    "ApiToken",
     "Base",
     "Contact",
     "ContactStatus",
@@ -15,7 +17,10 @@ __all__ = [
     "GroupMember",
     "Identity",
     "Lease",
+    "LoginFailure",
     "Message",
     "Priority",
+    "Role",
     "Status",
+    "User",
 ]
