@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.clock import now
 from bot.store import ApiToken, Role
 
 PREFIX = "mw_"
+USE_PRECISION = dt.timedelta(minutes=1)
 
 
 def _digest(token: str) -> str:
@@ -38,5 +40,13 @@ def verify_token(db: Session, token: str) -> ApiToken | None:
     row = db.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
     if row is None or row.revoked_at is not None:
         return None
-    row.last_used_at = now()
     return row
+
+
+def note_use(db: Session, token_id: int) -> None:
+    """Records when a token was last used, at most once a minute (to spare writes)."""
+    at = now()
+    db.execute(update(ApiToken).where(
+        ApiToken.id == token_id,
+        (ApiToken.last_used_at.is_(None)) | (ApiToken.last_used_at < at - USE_PRECISION),
+    ).values(last_used_at=at))

@@ -90,6 +90,14 @@ def validate(raw: dict, places_name: str) -> ContactFields:
     )
 
 
+def validate_edit(raw: dict, places_name: str) -> dict:
+    """The editable fields of an existing contact (empty means cleared), or RowError."""
+    provinces = [p.code for p in places.load(places_name).places]
+    return {"name": _text(raw, "name"), "language": _choice(raw, "language", LANGUAGES),
+            "province": _choice(raw, "province", provinces), "district": _text(raw, "district"),
+            "role": _choice(raw, "role", ROLES)}
+
+
 def save_contact(db: Session, fields: ContactFields) -> tuple[int, bool]:
     """Creates or updates the SMS contact with this phone; (contact id, created?).
     Empty fields leave what is there."""
