@@ -19,7 +19,7 @@ from ..page import page_blueprint
 from ..permissions import public, require
 from ..ratelimit import blocked, clear, keys, record_failure
 
-bp = page_blueprint("dashboard", template_folder="../templates", static_folder="../static",
+bp = page_blueprint("dashboard", template_folder="templates", static_folder="static",
                     static_url_path="/static")
 add_nav(90, "dashboard.account", "dash.nav.account", "account.self")
 PENDING_SECONDS = 300
