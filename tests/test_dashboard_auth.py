@@ -134,7 +134,8 @@ def test_enrolment_needs_a_correct_code(app, services):
     sign_in(client, email)
     client.get("/dashboard/account")
     client.post("/dashboard/account", data={
-        "action": "enable-totp", "code": "123456", "csrf_token": csrf(client, "/dashboard/account")})
+        "action": "enable-totp", "code": "123456",
+        "csrf_token": csrf(client, "/dashboard/account")})
     with services.database.read() as db:
         assert db.get(User, user_id).totp_secret is None
 
