@@ -38,7 +38,7 @@ def guard():
     permission = permission_of(current_app.view_functions.get(request.endpoint))
     if permission != PUBLIC and g.user is None:
         if request.method == "GET":
-            return redirect(url_for("dashboard.login", next=request.full_path))
+            return redirect(url_for("dashboard.login", next=request.full_path.rstrip("?")))
         return redirect(url_for("dashboard.login"))
     check_csrf()
     if permission is None or not can(g.user, permission):
