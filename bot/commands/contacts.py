@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from bot import config
@@ -30,8 +32,7 @@ def import_csv(path: str) -> None:
             _, rows = read_csv(handle.read())
         except (RowError, UnicodeDecodeError) as error:
             raise click.ClickException(f"cannot read {path}: {error}") from None
-    with click.progressbar(length=len(rows), label="Importing", file=click.get_text_stream(
-            "stderr")) as bar:
+    with click.progressbar(length=len(rows), label="Importing", file=sys.stderr) as bar:
         result = import_rows(services.database, rows, services.settings.places, bar.update)
     for line, message in result.errors:
         click.echo(f"line {line}: {message}", err=True)
