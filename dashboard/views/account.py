@@ -9,6 +9,7 @@ import segno
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
 
 from bot.accounts import authenticate, check_totp, new_totp_secret, totp_uri
+from bot.crypto import keyring
 from bot.store import User
 from locales import LANGUAGES
 
@@ -115,14 +116,24 @@ def home():
     return redirect(url_for("overview.index"))
 
 
+def _enrolling() -> str | None:
+    """The secret being enrolled: kept encrypted in the session cookie until confirmed."""
+    token = session.get("totp_enrol")
+    try:
+        return keyring().decrypt(token) if token else None
+    except ValueError:
+        return None
+
+
 @bp.route("/account", methods=["GET", "POST"])
 @require("account.self")
 def account():
-    secret = session.get("totp_enrol")
+    secret = _enrolling()
     if request.method == "POST":
         return _account_post(secret)
     if not g.user.totp_secret and not secret:
-        secret = session["totp_enrol"] = new_totp_secret()
+        secret = new_totp_secret()
+        session["totp_enrol"] = keyring().encrypt(secret)
     return render_template("account.html", secret=secret, qr=_qr(secret))
 
 
