@@ -31,9 +31,17 @@ def load_user() -> User | None:
     return user if user is not None and user.active else None
 
 
+def _has_nul() -> bool:
+    """PostgreSQL cannot store NUL in text; such input is refused before any query."""
+    values = [*request.args.values(), *request.form.values()]
+    return any("\x00" in value for value in values)
+
+
 def guard():
     if request.endpoint is None or request.endpoint.endswith(".static"):
         return None
+    if _has_nul():
+        abort(400)
     g.user = load_user()
     permission = permission_of(current_app.view_functions.get(request.endpoint))
     if permission != PUBLIC and g.user is None:

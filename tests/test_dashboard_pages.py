@@ -192,3 +192,20 @@ def test_exports_download_as_csv_and_xlsx(app, services):
     xlsx = client.get("/dashboard/exports/contacts.xlsx")
     assert xlsx.data[:2] == b"PK"
     assert client.get("/dashboard/exports/nothing.csv").status_code == 404
+
+
+def test_bad_input_is_a_clear_answer_not_a_500(app, services):
+    client = signed_in(app, services, "admin")
+    token = csrf(client, "/dashboard/groups/")
+    assert client.get("/dashboard/contacts/?province=%00").status_code == 400
+    assert client.post("/dashboard/groups/", data={"name": "a\x00b", "csrf_token": token}
+                       ).status_code == 400
+    assert client.post("/dashboard/users/", data={
+        "email": "a\x00@example.org", "password": "x" * 12, "role": "viewer",
+        "csrf_token": token}).status_code == 400
+    for path in ("/dashboard/contacts/99999999999", "/dashboard/groups/99999999999",
+                 "/dashboard/messages/?before=99999999999999999999&contact=abc",
+                 "/dashboard/contacts/?page=99999999999999"):
+        assert client.get(path).status_code < 500, path
+    assert client.post("/dashboard/groups/1/members/99999999999/remove",
+                       data={"csrf_token": token}).status_code == 404

@@ -95,6 +95,8 @@ def add(group_id: int):
 @bp.post("/<int:group_id>/members/<int:contact_id>/remove")
 @require("groups.edit")
 def remove(group_id: int, contact_id: int):
+    if contact_id > MAX_ID:
+        abort(404)
     with services().database.write() as db:
         _group(db, group_id)
         db.execute(delete(GroupMember).where(GroupMember.group_id == group_id,
