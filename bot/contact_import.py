@@ -31,7 +31,20 @@ MAX_TEXT = 120
 
 
 class RowError(ValueError):
-    pass
+    """A row that cannot be imported: `code` and `params` let the dashboard say it in the
+    coordinator's language; str() is the English for the CLI and the API."""
+
+    ENGLISH = {
+        "phone": "phone {value!r} is not an international number like +93700000001",
+        "too_long": "{column} is longer than {limit} characters",
+        "not_one_of": "{column} {value!r} is not one of: {allowed}",
+        "erased": "this person asked to be erased; they must register again themselves",
+        "no_phone_column": "the file has no 'phone' column; columns: {allowed}",
+    }
+
+    def __init__(self, code: str, **params):
+        super().__init__(self.ENGLISH[code].format(**params))
+        self.code, self.params = code, params
 
 
 @dataclass(frozen=True)
@@ -49,7 +62,7 @@ class ContactFields:
 class ImportResult:
     created: int = 0
     updated: int = 0
-    errors: list[tuple[int, str]] = field(default_factory=list)
+    errors: list[tuple[int, RowError]] = field(default_factory=list)
 
 
 def normal_phone(raw: str) -> str:
@@ -57,14 +70,14 @@ def normal_phone(raw: str) -> str:
     if phone.startswith("00"):
         phone = "+" + phone[2:]
     if not PHONE.match(phone):
-        raise RowError(f"phone {raw!r} is not an international number like +93700000001")
+        raise RowError("phone", value=raw)
     return phone
 
 
 def _text(raw: dict, key: str) -> str | None:
     value = (raw.get(key) or "").strip()
     if len(value) > MAX_TEXT:
-        raise RowError(f"{key} is longer than {MAX_TEXT} characters")
+        raise RowError("too_long", column=key, limit=MAX_TEXT)
     return value or None
 
 
@@ -72,7 +85,7 @@ def _choice(raw: dict, key: str, allowed: Iterable[str]) -> str | None:
     value = (_text(raw, key) or "").lower() or None
     allowed = tuple(allowed)
     if value is not None and value not in allowed:
-        raise RowError(f"{key} {value!r} is not one of: {', '.join(allowed)}")
+        raise RowError("not_one_of", column=key, value=value, allowed=", ".join(allowed))
     return value
 
 
@@ -81,7 +94,7 @@ def validate(raw: dict, places_name: str) -> ContactFields:
     provinces = [p.code for p in places.load(places_name).places]
     groups = tuple(g.strip() for g in re.split(r"[;|]", raw.get("groups") or "") if g.strip())
     if any(len(g) > MAX_TEXT for g in groups):
-        raise RowError(f"a group name is longer than {MAX_TEXT} characters")
+        raise RowError("too_long", column="groups", limit=MAX_TEXT)
     return ContactFields(
         phone=normal_phone(raw.get("phone") or ""), name=_text(raw, "name"),
         language=_choice(raw, "language", LANGUAGES), province=_choice(raw, "province", provinces),
@@ -105,7 +118,7 @@ def save_contact(db: Session, fields: ContactFields) -> tuple[int, bool]:
     identity = existing or identify(db, "sms", fields.phone, at, fields.language)
     contact = db.get(Contact, identity.contact_id)
     if contact.status == ContactStatus.ERASING:
-        raise RowError("this person asked to be erased; they must register again themselves")
+        raise RowError("erased")
     for name in ("name", "language", "province", "district", "role"):
         if getattr(fields, name) is not None:
             setattr(contact, name, getattr(fields, name))
@@ -145,7 +158,7 @@ def read_csv(data: bytes | str) -> tuple[list[str], list[dict]]:
     header = [(h or "").strip().lower() for h in reader.fieldnames or []]
     reader.fieldnames = header
     if "phone" not in header:
-        raise RowError("the file has no 'phone' column; columns: " + ", ".join(COLUMNS))
+        raise RowError("no_phone_column", allowed=", ".join(COLUMNS))
     return header, list(reader)
 
 
@@ -168,7 +181,7 @@ def _import_one(db: Session, raw: dict, line: int, places_name: str, result: Imp
         with db.begin_nested():
             _, created = save_contact(db, fields)
     except RowError as error:
-        result.errors.append((line, str(error)))
+        result.errors.append((line, error))
         return
     if created:
         result.created += 1

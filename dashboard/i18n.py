@@ -70,10 +70,18 @@ def date(value: dt.date | None, form: str = "d MMM") -> str:
     return localize_digits(format_date(value, form, locale=_locale()), current_language())
 
 
+def row_error(error: Exception) -> str:
+    """An import or form error in the reader's language (bot.contact_import.RowError)."""
+    code = getattr(error, "code", None)
+    if code is None:
+        return str(error)
+    return gettext(f"dash.import.error.{code}", **{k: str(v) for k, v in error.params.items()})
+
+
 def template_globals() -> dict:
     language = current_language()
     return {
         "_": gettext, "ngettext": ngettext, "number": number, "percent": percent,
-        "datetime": datetime, "date": date, "lang": language,
+        "datetime": datetime, "date": date, "lang": language, "row_error": row_error,
         "dir": "rtl" if language in RTL else "ltr", "languages": NATIVE_NAMES,
     }

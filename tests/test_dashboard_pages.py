@@ -126,7 +126,7 @@ def test_a_bad_contact_form_says_what_is_wrong(app, services):
     response = client.post("/dashboard/contacts/new", data={
         "phone": "12", "csrf_token": csrf(client, "/dashboard/contacts/new")})
     assert response.status_code == 400
-    assert "not an international number" in response.get_data(as_text=True)
+    assert "is not an international phone number" in response.get_data(as_text=True)
 
 
 def test_csv_import_reports_bad_rows_and_imports_the_rest(app, services):
@@ -142,7 +142,7 @@ def test_csv_import_reports_bad_rows_and_imports_the_rest(app, services):
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "2 added, 0 updated, 2 rows with errors" in page
-    assert "not an international number" in page and "province" in page
+    assert "is not an international phone number" in page and "province" in page
     with services.database.read() as db:
         names = {c.name for c in db.scalars(select(Contact))}
     assert {"Ahmad", "Nasrin"} <= names and "Bad" not in names
@@ -209,3 +209,11 @@ def test_bad_input_is_a_clear_answer_not_a_500(app, services):
         assert client.get(path).status_code < 500, path
     assert client.post("/dashboard/groups/1/members/99999999999/remove",
                        data={"csrf_token": token}).status_code == 404
+
+
+def test_form_errors_are_in_the_readers_language(app, services):
+    client = signed_in(app, services, "coordinator")
+    _switch(client, "fa", "/dashboard/contacts/new")
+    response = client.post("/dashboard/contacts/new", data={
+        "phone": "0700", "csrf_token": csrf(client, "/dashboard/contacts/new")})
+    assert "«0700» شماره تلفن بین‌المللی" in response.get_data(as_text=True)

@@ -23,6 +23,7 @@ from locales import LANGUAGES
 from ..auth import services
 from ..contact_search import Search, search
 from ..i18n import gettext as _
+from ..i18n import row_error
 from ..nav import add_nav
 from ..page import page_blueprint
 from ..permissions import require
@@ -85,7 +86,7 @@ def new():
         with services().database.write() as db:
             contact_id, created = save_contact(db, fields)
     except RowError as error:
-        return render_template("contacts/new.html", form=form, error=str(error),
+        return render_template("contacts/new.html", form=form, error=row_error(error),
                                **_choices()), 400
     flash(_("dash.contact.added" if created else "dash.contact.updated"), "ok")
     return redirect(url_for("contacts.show", contact_id=contact_id))
@@ -101,7 +102,7 @@ def edit(contact_id: int):
     try:
         changes = validate_edit(request.form, services().settings.places)
     except RowError as error:
-        return render_template("contacts/edit.html", contact=contact, error=str(error),
+        return render_template("contacts/edit.html", contact=contact, error=row_error(error),
                                **_choices()), 400
     with services().database.write() as db:
         stored = _contact(db, contact_id)
@@ -134,6 +135,6 @@ def import_csv():
         _, rows = read_csv(upload.read())
     except (RowError, UnicodeDecodeError, ValueError) as error:
         return render_template("contacts/import.html", columns=COLUMNS,
-                               error=str(error)), 400
+                               error=row_error(error)), 400
     result = import_rows(services().database, rows, services().settings.places)
     return render_template("contacts/import.html", columns=COLUMNS, result=result)
