@@ -217,3 +217,24 @@ def test_form_errors_are_in_the_readers_language(app, services):
     response = client.post("/dashboard/contacts/new", data={
         "phone": "0700", "csrf_token": csrf(client, "/dashboard/contacts/new")})
     assert "«0700» شماره تلفن بین‌المللی" in response.get_data(as_text=True)
+
+
+def test_features_add_panels_to_the_overview(app, services, tmp_path):
+    from jinja2 import ChoiceLoader, DictLoader
+
+    from dashboard.panels import PANELS, add_panel
+
+    app.jinja_loader  # noqa: B018  (builds the loader before it is wrapped)
+    app.jinja_env.loader = ChoiceLoader([app.jinja_env.loader, DictLoader({
+        "panel_test.html": "{% from '_bars.html' import bar_table with context %}"
+                           "{{ bar_table('Reports by category', data.bars) }}"})])
+    from dashboard.charts import bars
+
+    add_panel("test", 50, "reports.view", "panel_test.html",
+              lambda db: {"bars": bars([("threats", 3), ("services", 1)])})
+    try:
+        page = signed_in(app, services, "viewer").get("/dashboard/overview/")
+        text = page.get_data(as_text=True)
+        assert 'id="panel-test"' in text and "Reports by category" in text and "threats" in text
+    finally:
+        PANELS.pop("test")

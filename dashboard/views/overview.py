@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import render_template
+from flask import g, render_template
 
 from bot.clock import now
 from bot.store import Contact
@@ -17,6 +17,7 @@ from ..i18n import current_language, date
 from ..i18n import gettext as _
 from ..nav import add_nav
 from ..page import page_blueprint
+from ..panels import visible_panels
 from ..permissions import require
 
 bp = page_blueprint("overview", "/overview")
@@ -42,6 +43,7 @@ def index():
         roles = stats.contacts_by(db, Contact.role)
         days = stats.messages_per_day(db, today)
         delivery = stats.delivery(db, now() - dt.timedelta(days=14))
+        panels = visible_panels(db, g.user)
     sent = sum(delivery.values())
     return render_template(
         "overview.html",
@@ -52,4 +54,5 @@ def index():
         delivery=bars([(_(f"dash.delivery.{k}"), v) for k, v in delivery.items()]),
         delivery_total=sent,
         delivery_rate=(delivery["delivered"] / sent) if sent else None,
+        panels=panels,
     )
