@@ -78,10 +78,20 @@ def row_error(error: Exception) -> str:
     return gettext(f"dash.import.error.{code}", **{k: str(v) for k, v in error.params.items()})
 
 
+def sms_charsets(language: str) -> dict:
+    """What templates/_segments.html hands to static/segments.js."""
+    from bot.segments import GSM_BASIC, GSM_EXTENSION
+
+    return {"basic": "".join(sorted(GSM_BASIC - {"\r"})),
+            "extension": "".join(sorted(GSM_EXTENSION)),
+            "digits": localize_digits("0123456789", language)}
+
+
 def template_globals() -> dict:
     language = current_language()
     return {
         "_": gettext, "ngettext": ngettext, "number": number, "percent": percent,
         "datetime": datetime, "date": date, "lang": language, "row_error": row_error,
         "dir": "rtl" if language in RTL else "ltr", "languages": NATIVE_NAMES,
+        "sms_charsets": sms_charsets(language),
     }

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from bot.segments import count
 from tests.dashboard_builders import PASSWORD, make_user
 
 CHROMIUM = "/usr/bin/chromium"
@@ -88,6 +89,14 @@ def test_a_coordinator_works_in_dari_in_a_real_browser(page, live_url, services)
     reply.wait_for()
     assert reply.inner_text().strip()
     _shot(page, "04-simulator")
+
+    for text in ("سلام " * 15, "Meeting at 10 {room 4} €5 " * 7, "ok", "😀" * 40):
+        page.fill("#sim-text", text)
+        expected = count(text)
+        counter = page.locator("#sim-text-count")
+        assert counter.get_attribute("data-encoding") == expected.encoding, text
+        assert counter.get_attribute("data-segments") == str(expected.segments), text
+    assert page.locator("#sim-text-count").inner_text() == "۴۰ حرف · UCS-2 · ۲ پیامک"
 
     page.goto(f"{live_url}/dashboard/messages/")
     assert page.locator("table.messages td.text >> text=سلام").count() >= 1
