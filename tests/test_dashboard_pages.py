@@ -238,3 +238,15 @@ def test_features_add_panels_to_the_overview(app, services, tmp_path):
         assert 'id="panel-test"' in text and "Reports by category" in text and "threats" in text
     finally:
         PANELS.pop("test")
+
+
+def test_a_very_large_import_is_sent_to_the_command_line(app, services):
+    from dashboard.views.contacts import IMPORT_LIMIT
+
+    client = signed_in(app, services, "coordinator")
+    rows = "".join(f"+9370{n:07d}\n" for n in range(IMPORT_LIMIT + 1))
+    response = client.post("/dashboard/contacts/import", data={
+        "file": (io.BytesIO(("phone\n" + rows).encode()), "big.csv"),
+        "csrf_token": csrf(client, "/dashboard/contacts/import")})
+    assert response.status_code == 400
+    assert "mashwara contacts import" in response.get_data(as_text=True)

@@ -23,7 +23,7 @@ from locales import LANGUAGES
 from ..auth import services
 from ..contact_search import Search, search
 from ..i18n import gettext as _
-from ..i18n import row_error
+from ..i18n import number, row_error
 from ..nav import add_nav
 from ..page import page_blueprint
 from ..permissions import require
@@ -31,6 +31,9 @@ from ..permissions import require
 bp = page_blueprint("contacts", "/contacts")
 add_nav(20, "contacts.index", "dash.nav.contacts", "contacts.view")
 MAX_ID = 2**31 - 1
+# A web request must finish well inside gunicorn's timeout; bigger files go through
+# `mashwara contacts import`, which has no such limit.
+IMPORT_LIMIT = 2000
 
 
 def _choices() -> dict:
@@ -132,9 +135,12 @@ def import_csv():
     if upload is None:
         abort(400)
     try:
-        _, rows = read_csv(upload.read())
+        _header, rows = read_csv(upload.read())
     except (RowError, UnicodeDecodeError, ValueError) as error:
         return render_template("contacts/import.html", columns=COLUMNS,
                                error=row_error(error)), 400
+    if len(rows) > IMPORT_LIMIT:
+        return render_template("contacts/import.html", columns=COLUMNS, error=_(
+            "dash.import.too_many", rows=number(len(rows)), limit=number(IMPORT_LIMIT))), 400
     result = import_rows(services().database, rows, services().settings.places)
     return render_template("contacts/import.html", columns=COLUMNS, result=result)
