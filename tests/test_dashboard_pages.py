@@ -250,3 +250,16 @@ def test_a_very_large_import_is_sent_to_the_command_line(app, services):
         "csrf_token": csrf(client, "/dashboard/contacts/import")})
     assert response.status_code == 400
     assert "mashwara contacts import" in response.get_data(as_text=True)
+
+
+def test_exports_take_filters(app, services):
+    make_contact(services, name="In Kabul", province="kabul")
+    make_contact(services, name="In Herat", province="herat")
+    client = signed_in(app, services, "coordinator")
+    page = client.get("/dashboard/exports/?province=herat").get_data(as_text=True)
+    assert "contacts.csv?province=herat" in page
+    text = client.get("/dashboard/exports/contacts.csv?province=herat&since=bad").get_data(
+        as_text=True)
+    assert "In Herat" in text and "In Kabul" not in text
+    later = client.get("/dashboard/exports/contacts.csv?since=2999-01-01").get_data(as_text=True)
+    assert "In Herat" not in later
