@@ -162,7 +162,7 @@ def _bearer() -> str:
 
 
 @api.before_request
-def authenticate():
+def check_token():
     view = current_app.view_functions.get(request.endpoint or "")
     permission = getattr(view, "permission", None)
     if permission == "public":
