@@ -66,6 +66,22 @@ def ensure_postgres() -> None:
              " to a server URL, or run `python3 dev.py test --sqlite-only`.")
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def ensure_chromium() -> None:
+    """The dashboard's browser tests drive Debian's Chromium (never a downloaded browser)."""
+    if CHROMIUM.exists():
+        return
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        sh("apt-get", "update", "-qq", env=env)
+        sh("apt-get", "install", "-y", "-qq", "chromium", env=env)
+        return
+    sys.exit(f"{CHROMIUM} is missing; the browser tests need it. Install Debian's package:"
+             " sudo apt-get install -y chromium")
+
+
 def run(args: list[str]) -> None:
     ensure_venv("")
     os.execv(str(BIN / "mashwara"), [str(BIN / "mashwara"), "run", *args])
@@ -80,6 +96,7 @@ def test(args: list[str]) -> None:
     check_dir.mkdir(parents=True, exist_ok=True)
     print("+ mashwara flows check", flush=True)
     subprocess.run([str(BIN / "mashwara"), "flows", "check"], check=True, cwd=check_dir)
+    ensure_chromium()
     backends = ["sqlite"] if sqlite_only else ["sqlite", "postgresql"]
     if not sqlite_only:
         ensure_postgres()

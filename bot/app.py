@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, jsonify
 from sqlalchemy import text
 
+import dashboard
 from bot import config
 from bot.services import Services
 
@@ -15,6 +16,7 @@ def create_app(settings: config.Settings | None = None,
     app = Flask(__name__)
     app.config.update(SECRET_KEY=services.settings.secret_key, MAX_CONTENT_LENGTH=1 << 20)
     app.extensions["mashwara"] = services
+    dashboard.init_app(app, services)
 
     @app.get("/healthz")
     def healthz():

@@ -235,9 +235,11 @@ def flows_check() -> None:
 # Each feature's commands live in bot/commands/; imported here, last, to keep start-up
 # of the core commands light and the feature modules free of CLI wiring.
 from bot.commands.broadcasts import broadcasts  # noqa: E402
+from bot.commands.contacts import contacts  # noqa: E402
 from bot.commands.groups import groups  # noqa: E402
 from bot.commands.meetings import meetings  # noqa: E402
 from bot.commands.reports import reports  # noqa: E402
+from bot.commands.users import users  # noqa: E402
 
-for group in (broadcasts, groups, meetings, reports):
+for group in (broadcasts, contacts, groups, meetings, reports, users):
     main.add_command(group)

@@ -21,15 +21,11 @@ from .meetings import (
 )
 from .messages import Direction, Message, Priority, Status
 from .sessions import ConversationSession, Lease
+from .users import ApiToken, LoginFailure, Role, User
 
 __all__ = [
+    "ApiToken",
     "Base",
-    "Feedback",
-    "InputQuota",
-    "Report",
-    "ReportChange",
-    "ReportStatus",
-    "ScrubAfterSend",
     "Broadcast",
     "BroadcastRun",
     "BroadcastStatus",
@@ -37,19 +33,28 @@ __all__ = [
     "ContactStatus",
     "ConversationSession",
     "Direction",
+    "Feedback",
     "Group",
     "GroupMember",
     "Identity",
+    "InputQuota",
     "Invitation",
     "Lease",
+    "LoginFailure",
     "Meeting",
     "MeetingReminder",
     "MeetingStatus",
     "Message",
     "Priority",
-    "ReminderKind",
-    "Response",
     "Recurrence",
+    "ReminderKind",
+    "Report",
+    "ReportChange",
+    "ReportStatus",
+    "Response",
+    "Role",
     "RunStatus",
+    "ScrubAfterSend",
     "Status",
+    "User",
 ]

@@ -1,0 +1,46 @@
+"""The coordinators' dashboard (server-rendered pages under /dashboard) and the JSON API
+(/api/v1, /api/openapi.json). `init_app` is called by the app factory in bot/app.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, g
+from markupsafe import Markup, escape
+
+from bot.services import Services
+from flows import places
+
+
+@dataclass(frozen=True)
+class DashboardState:
+    timezone: str
+
+
+def init_app(app: Flask, services: Services) -> None:
+    from . import i18n
+    from .api import api, json_errors
+    from .contact_search import mask
+    from .nav import visible_to
+    from .permissions import can
+    from .security import configure_sessions, csrf_token
+    from .views import PAGES
+
+    settings = services.settings
+    app.extensions["dashboard"] = DashboardState(places.load(settings.places).timezone)
+    configure_sessions(app, settings.public_url)
+    app.jinja_env.autoescape = True  # everywhere, not only for .html templates
+    for blueprint in PAGES:
+        app.register_blueprint(blueprint)
+    app.register_blueprint(api)
+    json_errors(app)
+
+    @app.context_processor
+    def _template_context():
+        return {
+            **i18n.template_globals(), "org_name": settings.org_name,
+            "nav_items": visible_to(g.get("user")),
+            "can": lambda permission: can(g.get("user"), permission), "mask": mask,
+            "csrf_field": lambda: Markup('<input type="hidden" name="csrf_token" value="{}">')
+            .format(escape(csrf_token())),
+        }

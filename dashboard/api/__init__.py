@@ -1,0 +1,38 @@
+"""The JSON API under /api/v1 and its OpenAPI document at /api/openapi.json.
+
+To add a resource: write a module here with its shapes (dataclasses, see schema.py)
+and `@endpoint(...)` handlers (see contacts.py), and import it below."""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from ..permissions import public
+from ..security import add_headers
+from . import contacts, groups, messages  # noqa: F401  (they register their routes)
+from .openapi import document
+from .registry import ApiError, api, error_response
+
+api.after_request(add_headers)
+
+
+@api.get("/openapi.json")
+@public
+def openapi():
+    return jsonify(document(request.script_root + "/api"))
+
+
+def json_errors(app) -> None:
+    """Errors under /api answer as JSON, including Flask's own 404 and 405."""
+    app.register_error_handler(ApiError, error_response)
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        if not request.path.startswith("/api/"):
+            return error
+        code = (error.name or "error").lower().replace(" ", "_")
+        response = error_response(ApiError(error.code or 500, code, error.description or ""))
+        if error.code == 405 and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response

@@ -1,0 +1,166 @@
+"""Sign-in (with the optional TOTP step), sign-out, the language switcher and the
+account page where a user enrols a second factor."""
+
+from __future__ import annotations
+
+import time
+
+import segno
+from flask import abort, flash, g, redirect, render_template, request, session, url_for
+
+from bot.accounts import authenticate, check_totp, new_totp_secret, totp_uri
+from bot.crypto import keyring
+from bot.store import User
+from locales import LANGUAGES
+
+from ..auth import safe_next, services, sign_in
+from ..i18n import gettext as _
+from ..nav import add_nav
+from ..page import page_blueprint
+from ..permissions import public, require
+from ..ratelimit import blocked, clear, keys, record_failure
+
+bp = page_blueprint("dashboard", template_folder="templates", static_folder="static",
+                    static_url_path="/static")
+add_nav(90, "dashboard.account", "dash.nav.account", "account.self")
+PENDING_SECONDS = 300
+
+
+def _limit_keys(email: str) -> tuple[str, str]:
+    return keys(services().settings.secret_key, email, request.remote_addr or "")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if request.method == "GET":
+        return render_template("login.html", next=request.args.get("next", ""))
+    email, password = request.form.get("email", ""), request.form.get("password", "")
+    account_key, address_key = _limit_keys(email)
+    with services().database.write() as db:
+        if blocked(db, account_key, address_key):
+            return render_template("login.html", error=_("dash.login.blocked")), 429
+        user = authenticate(db, email, password)
+        if user is None:
+            record_failure(db, account_key, address_key)
+    if user is None:
+        return render_template("login.html", error=_("dash.login.failed")), 401
+    if user.totp_secret:
+        session["pending"] = {"user_id": user.id, "at": int(time.time()),
+                              "next": request.form.get("next", "")}
+        return redirect(url_for("dashboard.second_factor"))
+    with services().database.write() as db:
+        clear(db, account_key)
+    sign_in(user)
+    return redirect(safe_next(request.form.get("next")))
+
+
+def _pending_user() -> tuple[User | None, dict]:
+    pending = session.get("pending") or {}
+    if time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        return None, {}
+    with services().database.read() as db:
+        return db.get(User, pending.get("user_id", 0)), pending
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@public
+def second_factor():
+    user, pending = _pending_user()
+    if user is None or not user.active:
+        return redirect(url_for("dashboard.login"))
+    if request.method == "GET":
+        return render_template("totp_login.html")
+    account_key, address_key = _limit_keys(user.email)
+    with services().database.write() as db:
+        if blocked(db, account_key, address_key):
+            return render_template("totp_login.html", error=_("dash.login.blocked")), 429
+        stored = db.get(User, user.id)
+        ok = check_totp(stored, request.form.get("code", ""))
+        if ok:
+            clear(db, account_key)
+        else:
+            record_failure(db, account_key, address_key)
+    if not ok:
+        return render_template("totp_login.html", error=_("dash.totp.wrong")), 401
+    sign_in(user)
+    return redirect(safe_next(pending.get("next")))
+
+
+@bp.post("/logout")
+@require("account.self")
+def logout():
+    language = session.get("language")
+    session.clear()
+    if language:
+        session["language"] = language
+    return redirect(url_for("dashboard.login"))
+
+
+@bp.post("/language")
+@public
+def language():
+    chosen = request.form.get("language", "")
+    if chosen not in LANGUAGES:
+        abort(400)
+    session["language"] = chosen
+    if g.user is not None:
+        with services().database.write() as db:
+            db.get(User, g.user.id).language = chosen
+    return redirect(safe_next(request.form.get("next")))
+
+
+@bp.get("/")
+@require("overview.view")
+def home():
+    return redirect(url_for("overview.index"))
+
+
+def _enrolling() -> str | None:
+    """The secret being enrolled: kept encrypted in the session cookie until confirmed."""
+    token = session.get("totp_enrol")
+    try:
+        return keyring().decrypt(token) if token else None
+    except ValueError:
+        return None
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@require("account.self")
+def account():
+    secret = _enrolling()
+    if request.method == "POST":
+        return _account_post(secret)
+    if not g.user.totp_secret and not secret:
+        secret = new_totp_secret()
+        session["totp_enrol"] = keyring().encrypt(secret)
+    return render_template("account.html", secret=secret, qr=_qr(secret))
+
+
+def _qr(secret: str | None) -> str | None:
+    if not secret:
+        return None
+    uri = totp_uri(secret, g.user.email, services().settings.org_name)
+    return segno.make(uri, error="m").svg_data_uri(scale=4, border=2)
+
+
+def _account_post(secret: str | None):
+    action = request.form.get("action")
+    with services().database.write() as db:
+        user = db.get(User, g.user.id)
+        if action == "disable-totp" and user.totp_secret:
+            if not check_totp(user, request.form.get("code", "")):
+                flash(_("dash.totp.wrong"), "error")
+                return redirect(url_for("dashboard.account"))
+            user.totp_secret, user.totp_last_step = None, None
+            flash(_("dash.totp.disabled"), "ok")
+        elif action == "enable-totp" and secret and not user.totp_secret:
+            if not check_totp(user, request.form.get("code", ""), secret):
+                flash(_("dash.totp.wrong"), "error")
+                return redirect(url_for("dashboard.account"))
+            user.totp_secret = secret
+            session.pop("totp_enrol", None)
+            flash(_("dash.totp.enabled"), "ok")
+        else:
+            abort(400)
+    return redirect(url_for("dashboard.account"))

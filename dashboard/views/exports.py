@@ -1,0 +1,70 @@
+"""Exports (bot/exports.EXPORTS) downloaded as CSV or XLSX."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import tempfile
+
+from flask import Response, abort, render_template, request, send_file
+
+from bot.clock import now
+from bot.exports import EXPORTS, Filters, write_csv, write_xlsx
+
+from ..auth import services
+from ..nav import add_nav
+from ..page import page_blueprint
+from ..permissions import require
+
+bp = page_blueprint("exports", "/exports")
+add_nav(60, "exports.index", "dash.nav.exports", "exports.download")
+FORMATS = ("csv", "xlsx")
+
+
+FILTERS = ("since", "until", "province", "status", "category")
+
+
+def _day(name: str) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(request.args.get(name, "")).replace(tzinfo=dt.UTC)
+    except ValueError:
+        return None
+
+
+def _filters() -> Filters:
+    text = {key: request.args.get(key, "")[:64] or None for key in ("province", "status",
+                                                                   "category")}
+    return Filters(since=_day("since"), until=_day("until"), **text)
+
+
+def _chosen() -> dict:
+    """The filters as given, to carry into the download links."""
+    return {key: request.args[key][:64] for key in FILTERS if request.args.get(key)}
+
+
+@bp.get("/")
+@require("exports.download")
+def index():
+    return render_template("exports.html", exports=sorted(EXPORTS.values(), key=lambda e: e.name),
+                           formats=FORMATS, chosen=_chosen())
+
+
+@bp.get("/<name>.<fmt>")
+@require("exports.download")
+def download(name: str, fmt: str):
+    if name not in EXPORTS or fmt not in FORMATS:
+        abort(404)
+    chosen = EXPORTS[name]
+    filename = f"mashwara-{name}-{now():%Y%m%d-%H%M}.{fmt}"
+    with services().database.read() as db:
+        rows = chosen.rows(db, _filters())
+        if fmt == "csv":
+            buffer = io.StringIO()
+            write_csv(buffer, chosen.columns, rows)
+            return Response(buffer.getvalue().encode("utf-8"), mimetype="text/csv",
+                            headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+        with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
+            write_xlsx(handle.name, chosen.columns, rows, name)
+            data = handle.read()
+    return send_file(io.BytesIO(data), as_attachment=True, download_name=filename,
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,0 +1,104 @@
+"""Groups: list, create, members added and removed."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import delete, func, select
+
+from bot.clock import now
+from bot.contact_import import RowError, add_member, normal_phone
+from bot.contacts import find_identity
+from bot.store import Contact, ContactStatus, Group, GroupMember
+
+from ..auth import services
+from ..i18n import gettext as _
+from ..nav import add_nav
+from ..page import page_blueprint
+from ..permissions import require
+
+bp = page_blueprint("groups", "/groups")
+add_nav(30, "groups.index", "dash.nav.groups", "groups.view")
+MAX_ID = 2**31 - 1
+
+
+@bp.get("/")
+@require("groups.view")
+def index():
+    with services().database.read() as db:
+        rows = db.execute(
+            select(Group, func.count(GroupMember.contact_id)).outerjoin(GroupMember)
+            .group_by(Group.id).order_by(Group.name)).all()
+    return render_template("groups/index.html", groups=rows)
+
+
+@bp.post("/")
+@require("groups.edit")
+def create():
+    name = request.form.get("name", "").strip()
+    description = request.form.get("description", "").strip() or None
+    if not name or len(name) > 120 or (description and len(description) > 500):
+        abort(400)
+    with services().database.write() as db:
+        if db.scalar(select(Group).where(Group.name == name)):
+            flash(_("dash.group.exists"), "error")
+            return redirect(url_for("groups.index"))
+        group = Group(name=name, description=description, created_at=now())
+        db.add(group)
+        db.flush()
+        group_id = group.id
+    return redirect(url_for("groups.show", group_id=group_id))
+
+
+def _group(db, group_id: int) -> Group:
+    group = db.get(Group, group_id) if group_id <= MAX_ID else None
+    if group is None:
+        abort(404)
+    return group
+
+
+@bp.get("/<int:group_id>")
+@require("groups.view")
+def show(group_id: int):
+    with services().database.read() as db:
+        group = _group(db, group_id)
+        members = list(db.scalars(select(Contact).join(GroupMember).where(
+            GroupMember.group_id == group_id, Contact.status == ContactStatus.ACTIVE)
+            .order_by(Contact.id).limit(1000)))
+    return render_template("groups/show.html", group=group, members=members)
+
+
+def _contact_id(db, raw: str) -> int | None:
+    raw = raw.strip()
+    if raw.isdigit() and int(raw) <= MAX_ID:
+        contact = db.get(Contact, int(raw))
+        return contact.id if contact and contact.status == ContactStatus.ACTIVE else None
+    try:
+        identity = find_identity(db, "sms", normal_phone(raw))
+    except RowError:
+        return None
+    return identity.contact_id if identity else None
+
+
+@bp.post("/<int:group_id>/members")
+@require("groups.edit")
+def add(group_id: int):
+    with services().database.write() as db:
+        group = _group(db, group_id)
+        contact_id = _contact_id(db, request.form.get("contact", ""))
+        if contact_id is None:
+            flash(_("dash.group.no_contact"), "error")
+        else:
+            add_member(db, group, contact_id)
+    return redirect(url_for("groups.show", group_id=group_id))
+
+
+@bp.post("/<int:group_id>/members/<int:contact_id>/remove")
+@require("groups.edit")
+def remove(group_id: int, contact_id: int):
+    if contact_id > MAX_ID:
+        abort(404)
+    with services().database.write() as db:
+        _group(db, group_id)
+        db.execute(delete(GroupMember).where(GroupMember.group_id == group_id,
+                                             GroupMember.contact_id == contact_id))
+    return redirect(url_for("groups.show", group_id=group_id))

@@ -1,0 +1,58 @@
+"""The overview: contacts by province and role, messages per day, delivery rates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import g, render_template
+
+from bot.clock import now
+from bot.store import Contact
+from flows import places
+
+from .. import stats
+from ..auth import services
+from ..charts import bars, columns
+from ..i18n import current_language, date
+from ..i18n import gettext as _
+from ..nav import add_nav
+from ..page import page_blueprint
+from ..panels import visible_panels
+from ..permissions import require
+
+bp = page_blueprint("overview", "/overview")
+add_nav(10, "overview.index", "dash.nav.overview", "overview.view")
+
+
+def place_name(code: str | None) -> str:
+    geography = places.load(services().settings.places)
+    place = geography.get(code)
+    return place.name(current_language()) if place else (code or _("dash.unknown"))
+
+
+def role_name(role: str | None) -> str:
+    return _(f"role.{role}") if role else _("dash.unknown")
+
+
+@bp.get("/")
+@require("overview.view")
+def index():
+    today = now().date()
+    with services().database.read() as db:
+        provinces = stats.contacts_by(db, Contact.province)
+        roles = stats.contacts_by(db, Contact.role)
+        days = stats.messages_per_day(db, today)
+        delivery = stats.delivery(db, now() - dt.timedelta(days=14))
+        panels = visible_panels(db, g.user)
+    sent = sum(delivery.values())
+    return render_template(
+        "overview.html",
+        total=sum(n for _, n in provinces),
+        provinces=bars([(place_name(code), n) for code, n in provinces[:15]]),
+        roles=bars([(role_name(role), n) for role, n in roles]),
+        days=columns([(date(day), (inbound, outbound)) for day, inbound, outbound in days]),
+        delivery=bars([(_(f"dash.delivery.{k}"), v) for k, v in delivery.items()]),
+        delivery_total=sent,
+        delivery_rate=(delivery["delivered"] / sent) if sent else None,
+        panels=panels,
+    )

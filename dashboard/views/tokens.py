@@ -1,0 +1,54 @@
+"""API tokens (admins only): made with a role, shown once, revoked."""
+
+from __future__ import annotations
+
+from flask import abort, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from bot.api_tokens import create_token
+from bot.clock import now
+from bot.store import ApiToken, Role
+
+from ..auth import services
+from ..nav import add_nav
+from ..page import page_blueprint
+from ..permissions import require
+
+bp = page_blueprint("tokens", "/tokens")
+add_nav(85, "tokens.index", "dash.nav.tokens", "tokens.manage")
+MAX_ID = 2**31 - 1
+
+
+def _page(new_token: str | None = None, status: int = 200):
+    with services().database.read() as db:
+        tokens = list(db.scalars(select(ApiToken).order_by(ApiToken.id.desc())))
+    return render_template("tokens.html", tokens=tokens, roles=Role.ALL,
+                           new_token=new_token), status
+
+
+@bp.get("/")
+@require("tokens.manage")
+def index():
+    return _page()
+
+
+@bp.post("/")
+@require("tokens.manage")
+def create():
+    name, role = request.form.get("name", "").strip(), request.form.get("role", "")
+    if not name or len(name) > 80 or role not in Role.ALL:
+        abort(400)
+    with services().database.write() as db:
+        _, token = create_token(db, name, role, g.user.id)
+    return _page(new_token=token, status=201)
+
+
+@bp.post("/<int:token_id>/revoke")
+@require("tokens.manage")
+def revoke(token_id: int):
+    with services().database.write() as db:
+        token = db.get(ApiToken, token_id) if token_id <= MAX_ID else None
+        if token is None:
+            abort(404)
+        token.revoked_at = token.revoked_at or now()
+    return redirect(url_for("tokens.index"))

@@ -1,0 +1,79 @@
+"""Accounts (admins only): create, change role, disable and enable."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from bot.accounts import AccountError, create_user
+from bot.clock import now
+from bot.store import Role, User
+
+from ..auth import services
+from ..i18n import gettext as _
+from ..nav import add_nav
+from ..page import page_blueprint
+from ..permissions import require
+
+bp = page_blueprint("users", "/users")
+add_nav(80, "users.index", "dash.nav.users", "users.manage")
+MAX_ID = 2**31 - 1
+
+
+@bp.get("/")
+@require("users.manage")
+def index():
+    with services().database.read() as db:
+        users = list(db.scalars(select(User).order_by(User.email)))
+    return render_template("users.html", users=users, roles=Role.ALL)
+
+
+@bp.post("/")
+@require("users.manage")
+def create():
+    form = request.form
+    try:
+        with services().database.write() as db:
+            create_user(db, form.get("email", ""), form.get("password", ""), form.get("role", ""))
+    except AccountError as error:
+        flash(str(error), "error")
+    else:
+        flash(_("dash.user.created"), "ok")
+    return redirect(url_for("users.index"))
+
+
+def _other_user(db, user_id: int) -> User:
+    """An account other than one's own: admins cannot lock themselves out."""
+    user = db.get(User, user_id) if user_id <= MAX_ID else None
+    if user is None:
+        abort(404)
+    if user.id == g.user.id:
+        abort(409)
+    return user
+
+
+@bp.post("/<int:user_id>/role")
+@require("users.manage")
+def set_role(user_id: int):
+    role = request.form.get("role", "")
+    if role not in Role.ALL:
+        abort(400)
+    with services().database.write() as db:
+        _other_user(db, user_id).role = role
+    return redirect(url_for("users.index"))
+
+
+@bp.post("/<int:user_id>/disable")
+@require("users.manage")
+def disable(user_id: int):
+    with services().database.write() as db:
+        _other_user(db, user_id).disabled_at = now()
+    return redirect(url_for("users.index"))
+
+
+@bp.post("/<int:user_id>/enable")
+@require("users.manage")
+def enable(user_id: int):
+    with services().database.write() as db:
+        _other_user(db, user_id).disabled_at = None
+    return redirect(url_for("users.index"))

@@ -1,0 +1,104 @@
+"""End to end in a real browser: Debian's Chromium, headless, driven by Playwright (no
+browser download: `executable_path`). The real app is served by werkzeug on a loopback
+port. Screenshots go to test-artifacts/."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from bot.segments import count
+from tests.dashboard_builders import PASSWORD, make_user
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture
+def live_url(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def page():
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (dev.py test does "
+                    "this when it runs as root)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        opened = context.new_page()
+        errors: list[str] = []
+        opened.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        opened.console_errors = errors
+        yield opened
+        context.close()
+        browser.close()
+
+
+def _shot(page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def test_a_coordinator_works_in_dari_in_a_real_browser(page, live_url, services):
+    _, email = make_user(services, "coordinator")
+    page.set_default_timeout(15_000)
+
+    page.goto(f"{live_url}/dashboard/overview/")
+    assert "/dashboard/login" in page.url
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form.card button[type=submit]")
+    page.wait_for_url("**/dashboard/overview/")
+    _shot(page, "01-overview-en")
+
+    page.select_option("#language-switch", "fa")  # app.js submits the switcher itself
+    page.wait_for_selector("html[dir=rtl][lang=fa]")
+    assert page.locator("nav a").first.inner_text() == "خلاصه"
+    _shot(page, "02-overview-fa-rtl")
+
+    page.goto(f"{live_url}/dashboard/contacts/new")
+    page.fill("form.card input[name=phone]", "+93 700 222 333")
+    page.fill("input[name=name]", "مریم")
+    page.select_option("form.card select[name=language]", "fa")
+    page.select_option("form.card select[name=province]", "kabul")
+    page.select_option("form.card select[name=role]", "shura")
+    page.click("form.card button[type=submit]")
+    page.wait_for_selector("h1 >> text=مریم")
+    _shot(page, "03-contact-added")
+
+    page.goto(f"{live_url}/dashboard/simulator/")
+    page.select_option("form.card select[name=language]", "fa")
+    page.fill("input[name=text]", "سلام")
+    page.click("form.card button[type=submit]")
+    reply = page.locator("ol.chat li.from-bot").first
+    reply.wait_for()
+    assert reply.inner_text().strip()
+    _shot(page, "04-simulator")
+
+    for text in ("سلام " * 15, "Meeting at 10 {room 4} €5 " * 7, "ok", "😀" * 40):
+        page.fill("#sim-text", text)
+        expected = count(text)
+        counter = page.locator("#sim-text-count")
+        assert counter.get_attribute("data-encoding") == expected.encoding, text
+        assert counter.get_attribute("data-segments") == str(expected.segments), text
+    assert page.locator("#sim-text-count").inner_text() == "۴۰ حرف · UCS-2 · ۲ پیامک"
+
+    page.goto(f"{live_url}/dashboard/messages/")
+    assert page.locator("table.messages td.text >> text=سلام").count() >= 1
+    _shot(page, "05-messages")
+    assert page.console_errors == []  # nothing blocked by the CSP, no script errors
