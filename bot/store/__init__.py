@@ -1,5 +1,6 @@
 """The store: SQLAlchemy models. Importing this package registers every table."""
 
+from .audit import AuditEvent
 from .base import Base
 from .broadcasts import Broadcast, BroadcastRun, BroadcastStatus, Recurrence, RunStatus
 from .community import (
@@ -24,6 +25,7 @@ from .sessions import ConversationSession, Lease
 from .users import ApiToken, LoginFailure, Role, User
 
 __all__ = [
+    "AuditEvent",
     "ApiToken",
     "Base",
     "Broadcast",
