@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import Flask, jsonify
 from sqlalchemy import text
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+import webhooks
 from bot import config
 from bot.services import Services
 
@@ -15,6 +17,9 @@ def create_app(settings: config.Settings | None = None,
     app = Flask(__name__)
     app.config.update(SECRET_KEY=services.settings.secret_key, MAX_CONTENT_LENGTH=1 << 20)
     app.extensions["mashwara"] = services
+    # Behind one reverse proxy: the scheme, host and prefix the client used.
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
+    webhooks.register(app)
 
     @app.get("/healthz")
     def healthz():

@@ -77,6 +77,8 @@ class Settings:
     sms_rate: float = 1.0
 
     dispatch_batch: int = 100
+    # Provider calls in flight at once, over all channels.
+    dispatch_concurrency: int = 32
     max_attempts: int = 8
     extra: dict = field(default_factory=dict)
 
@@ -114,6 +116,7 @@ _VARIABLES = {
     "TWILIO_API_URL": ("twilio_api_url", None),
     "MASHWARA_SMS_RATE": ("sms_rate", _float),
     "MASHWARA_DISPATCH_BATCH": ("dispatch_batch", _int),
+    "MASHWARA_DISPATCH_CONCURRENCY": ("dispatch_concurrency", _int),
     "MASHWARA_MAX_ATTEMPTS": ("max_attempts", _int),
 }
 _FIELD_NAMES = {f.name for f in fields(Settings)}
@@ -156,6 +159,8 @@ def _validate(settings: Settings) -> None:
             ) from None
     if settings.telegram_rate <= 0 or settings.sms_rate <= 0 or settings.telegram_chat_rate <= 0:
         raise ConfigError("sending rates must be above zero")
+    if settings.dispatch_concurrency < 1:
+        raise ConfigError("MASHWARA_DISPATCH_CONCURRENCY must be 1 or more")
 
 
 def _instance_secret(settings: Settings, filename: str, make) -> str:

@@ -51,7 +51,9 @@ class Inbox:
             self.process(receipt.message_id)
         return receipt
 
-    def record(self, message: InboundMessage) -> Receipt:
+    def record(self, message: InboundMessage, keep_only: bool = False) -> Receipt:
+        """Stores the message. `keep_only`: log it as handled without answering (an
+        edited Telegram message: the conversation has moved on)."""
         at = now()
         with self.database.write() as db:
             identity = identify(db, message.channel, message.address, at, message.language_hint)
@@ -63,7 +65,7 @@ class Inbox:
                 "identity_id": identity.id,
                 "text": (text or "")[:MAX_STORED],
                 "attachments": list(message.attachments) or None,
-                "status": Status.RECEIVED,
+                "status": Status.HANDLED if keep_only else Status.RECEIVED,
                 "priority": 0,
                 "attempts": 0,
                 "external_id": message.external_id or f"local-{uuid.uuid4().hex}",
@@ -109,6 +111,7 @@ class Inbox:
             row.text = None
             row.attachments = None
         contact.last_seen_at = identity.last_seen_at = at
+        identity.stopped_at = None  # they wrote to us: reachable again (unblocked, START)
         contact.preferred_channel = identity.channel
 
     @staticmethod

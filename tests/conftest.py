@@ -98,6 +98,8 @@ def settings(database_url, tmp_path) -> Settings:
 def services(settings):
     built = Services(settings)
     yield built
+    if "dispatcher" in built.__dict__:
+        built.dispatcher.close()
     built.database.dispose()
 
 
