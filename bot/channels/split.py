@@ -17,7 +17,7 @@ def split(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     rest = text.strip()
     while _units(rest) > limit:
         cut = _fit(rest, limit)
-        space = max(rest.rfind("\n", 0, cut), rest.rfind(" ", 0, cut))
+        space = max(rest.rfind("\n", 0, cut + 1), rest.rfind(" ", 0, cut + 1))
         if space > 0:
             cut = space
         parts.append(rest[:cut].rstrip())

@@ -38,9 +38,9 @@ def verdict(error: TwilioRestException) -> SendResult:
 class TwilioSender:
     channel = "sms"
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, timeout: float = 20.0):
         self.client = Client(settings.twilio_account_sid, settings.twilio_auth_token,
-                             http_client=TwilioHttpClient(timeout=20))
+                             http_client=TwilioHttpClient(timeout=timeout))
         self.client.api.base_url = settings.twilio_api_url.rstrip("/")
         origin = settings.twilio_from
         self.origin = ({"messaging_service_sid": origin} if origin.startswith("MG")

@@ -7,6 +7,7 @@ answer. Subclasses decide the normal answer for each request.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
@@ -105,7 +106,9 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in headers.items():
             self.send_header(name, value)
         self.end_headers()
-        self.wfile.write(payload)
+        # The client may have given up waiting: that was the point of the delay.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.wfile.write(payload)
 
 
 def _params(handler: BaseHTTPRequestHandler, raw: bytes) -> dict:
