@@ -119,9 +119,12 @@ class Dispatcher:
         """Sends until `stop` is set, each channel at its own pace, so a slow SMS batch
         never holds up Telegram."""
         with self._busy:
-            self._loop().run_until_complete(asyncio.gather(
-                *(self._serve_channel(channel, stop, interval) for channel in self.senders)
-            ))
+            self._loop().run_until_complete(self._serve(stop, interval))
+
+    async def _serve(self, stop: threading.Event, interval: float) -> None:
+        await asyncio.gather(
+            *(self._serve_channel(channel, stop, interval) for channel in self.senders)
+        )
 
     async def _serve_channel(self, channel: str, stop: threading.Event, interval: float):
         while not stop.is_set():
