@@ -45,6 +45,13 @@ def run(host: str, port: int) -> None:
     services.upgrade()
     worker = Worker(services)
     worker.start()
+    settings = services.settings
+    if settings.telegram_enabled and not settings.public_url:
+        from bot.channels.telegram_poll import poll_in_thread
+        from bot.commands.telegram import handler
+
+        poll_in_thread(settings, handler(services))
+        click.echo("Telegram: polling for updates (no MASHWARA_PUBLIC_URL is set).")
     click.echo(f"Mashwara is running on http://{host}:{port}/  (Ctrl+C to stop)")
     click.echo("Talk to it from another terminal: mashwara chat --lang fa")
     try:
@@ -201,3 +208,7 @@ def flows_check() -> None:
         sys.exit(1)
     click.echo("Flows, keywords and translations are complete.")
 
+
+from bot.commands.telegram import telegram  # noqa: E402
+
+main.add_command(telegram)
