@@ -48,9 +48,10 @@ def keyboard(choices: tuple[Choice, ...]) -> InlineKeyboardMarkup | None:
     )
 
 
-def make_bot(settings: Settings, pool: int = 8, timeout: float = 15.0) -> Bot:
-    request = HTTPXRequest(connection_pool_size=pool, read_timeout=timeout,
-                           write_timeout=timeout, connect_timeout=timeout, pool_timeout=60)
+def make_bot(settings: Settings, pool: int = 8, timeout: float = 15.0,
+             request_class: type[HTTPXRequest] = HTTPXRequest) -> Bot:
+    request = request_class(connection_pool_size=pool, read_timeout=timeout,
+                            write_timeout=timeout, connect_timeout=timeout, pool_timeout=60)
     # PTB appends the token to base_url, exactly as TELEGRAM_API_URL is documented.
     return Bot(settings.telegram_bot_token, base_url=settings.telegram_api_url,
                request=request, get_updates_request=HTTPXRequest(read_timeout=60))
@@ -80,9 +81,11 @@ def verdict(error: TelegramError) -> SendResult:
 class TelegramSender:
     channel = "telegram"
 
-    def __init__(self, settings: Settings, timeout: float = 15.0):
+    def __init__(self, settings: Settings, timeout: float = 15.0,
+                 request_class: type[HTTPXRequest] = HTTPXRequest):
         self.settings = settings
         self.timeout = timeout
+        self.request_class = request_class
         self.pace = Pace(settings.telegram_rate, per_address=settings.telegram_chat_rate)
         # A bot's HTTP client belongs to the event loop it was made on.
         self._bots: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -92,7 +95,7 @@ class TelegramSender:
         bot = self._bots.get(loop)
         if bot is None:
             bot = self._bots[loop] = make_bot(self.settings, self.settings.dispatch_concurrency,
-                                                   self.timeout)
+                                                   self.timeout, self.request_class)
         return bot
 
     def cost(self, message: OutboundMessage) -> int:
