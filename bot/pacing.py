@@ -2,17 +2,23 @@
 
 A send reserves its cost up front and sleeps until the reservation is due, so the
 order of reservations is the order of sending. The burst is one send: messages
-leave evenly spaced, which keeps every one-second window within the cap (a full
-bucket would let a second's worth leave at once, on top of the steady rate).
+leave evenly spaced (a full bucket would let a second's worth leave at once, on top
+of the steady rate). A window limit adds the guarantee providers count by: no
+window of one second (plus a margin for network jitter, so that it also holds where
+the provider counts arrivals) holds more than the cap.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import threading
 import time
 
 from bot.channels.base import Pace
+
+# Fraction of a second added to the window, for jitter between us and the provider.
+JITTER_MARGIN = 0.04
 
 
 class TokenBucket:
@@ -47,26 +53,65 @@ class TokenBucket:
             return self.tokens + (self.clock() - self.updated) * self.rate >= self.burst
 
 
+class WindowLimit:
+    """At most `cap` units start in any `window` seconds, counted at the moment each
+    send really starts (a send that woke late must not bunch up with the next)."""
+
+    def __init__(self, cap: float, window: float = 1.0 + JITTER_MARGIN, clock=time.monotonic):
+        self.cap = cap
+        self.window = window
+        self.clock = clock
+        self.starts: collections.deque[tuple[float, float]] = collections.deque()
+        self._lock = threading.Lock()
+
+    def admit(self, cost: float) -> float:
+        """Records a start now and returns 0, or returns how long to wait first. A cost
+        above the cap is admitted into an empty window."""
+        with self._lock:
+            at = self.clock()
+            while self.starts and self.starts[0][0] <= at - self.window:
+                self.starts.popleft()
+            used = sum(units for _, units in self.starts)
+            if used and used + cost > self.cap:
+                freed, index = used, 0
+                while freed + cost > self.cap and index < len(self.starts):
+                    freed -= self.starts[index][1]
+                    index += 1
+                return self.starts[index - 1][0] + self.window - at
+            self.starts.append((at, cost))
+            return 0.0
+
+
 class Pacer:
     """One channel's buckets: the overall cap and, if set, one bucket per address."""
 
     def __init__(self, pace: Pace):
         self.pace = pace
         self.overall = TokenBucket(pace.rate)
+        self.window = WindowLimit(pace.rate)
         self.addresses: dict[str, TokenBucket] = {}
+        self.address_windows: dict[str, WindowLimit] = {}
 
     async def wait(self, address: str, cost: int) -> None:
         if self.pace.per_address is not None:
-            bucket = self.addresses.get(address)
-            if bucket is None:
-                bucket = self.addresses[address] = TokenBucket(self.pace.per_address)
-            await asyncio.sleep(bucket.reserve(cost))
-        await asyncio.sleep(self.overall.reserve(cost))
+            if address not in self.addresses:
+                self.addresses[address] = TokenBucket(self.pace.per_address)
+                self.address_windows[address] = WindowLimit(self.pace.per_address)
+            await self._take(self.addresses[address], self.address_windows[address], cost)
+        await self._take(self.overall, self.window, cost)
+
+    @staticmethod
+    async def _take(bucket: TokenBucket, window: WindowLimit, cost: int) -> None:
+        await asyncio.sleep(bucket.reserve(cost))
+        while (wait := window.admit(cost)) > 0:
+            await asyncio.sleep(wait)
 
     def forget_idle(self) -> None:
         """Drops per-address buckets that are full again, so memory stays bounded."""
         for address in [a for a, bucket in self.addresses.items() if bucket.idle()]:
-            del self.addresses[address]
+            window = self.address_windows[address]
+            if not window.starts or window.starts[-1][0] <= window.clock() - window.window:
+                del self.addresses[address], self.address_windows[address]
 
     def batch_size(self, horizon: float) -> int:
         """How many messages to claim at once: about `horizon` seconds of sending, so

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from bot.channels.base import Pace
-from bot.pacing import Pacer, TokenBucket
+from bot.pacing import Pacer, TokenBucket, WindowLimit
 
 
 class Clock:
@@ -64,7 +64,9 @@ def test_idle_chat_buckets_are_forgotten():
     clock = Clock()
     pacer = Pacer(Pace(rate=30, per_address=1))
     pacer.addresses["a"] = TokenBucket(1, clock=clock)
+    pacer.address_windows["a"] = WindowLimit(1, clock=clock)
     pacer.addresses["a"].reserve()
+    pacer.address_windows["a"].admit(1)
     pacer.forget_idle()
     assert "a" in pacer.addresses
     clock.now += 2
@@ -75,3 +77,23 @@ def test_idle_chat_buckets_are_forgotten():
 def test_a_batch_is_about_two_seconds_of_sending():
     assert Pacer(Pace(rate=30)).batch_size(2.0) == 60
     assert Pacer(Pace(rate=0.2)).batch_size(2.0) == 1
+
+
+def test_no_window_holds_more_than_the_cap():
+    clock = Clock()
+    window = WindowLimit(cap=3, window=1.0, clock=clock)
+    assert [window.admit(1) for _ in range(3)] == [0, 0, 0]
+    clock.now += 0.4
+    assert window.admit(1) == pytest.approx(0.6)
+    clock.now += 0.6
+    assert window.admit(1) == 0
+
+
+def test_a_send_costing_more_than_the_cap_waits_for_an_empty_window():
+    clock = Clock()
+    window = WindowLimit(cap=1, window=1.0, clock=clock)
+    assert window.admit(1) == 0
+    assert window.admit(3) == 1.0
+    clock.now += 1.0
+    assert window.admit(3) == 0
+    assert window.admit(1) == 1.0

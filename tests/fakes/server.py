@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 
+RECORDED = "/_recorded"
+
 
 @dataclass
 class Request:
@@ -83,6 +85,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._handle()
 
     def _handle(self):
+        if self.path == RECORDED:
+            return self._recorded()
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         request = Request(self.command, self.path, dict(self.headers), _params(self, raw))
@@ -109,6 +113,18 @@ class _Handler(BaseHTTPRequestHandler):
         # The client may have given up waiting: that was the point of the delay.
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self.wfile.write(payload)
+
+
+    def _recorded(self):
+        """What was received, for a fake running in another process (bench/)."""
+        with self.server.lock:
+            body = [{"path": r.path, "at": r.at, "params": r.params} for r in self.server.requests]
+        payload = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
 
 
 def _params(handler: BaseHTTPRequestHandler, raw: bytes) -> dict:
