@@ -164,3 +164,9 @@ def test_a_twilio_timeout_is_a_retry(channel_settings, fake_twilio):
     fake_twilio.fail(delay=1.0, status=201, body={})
     result = send(TwilioSender(channel_settings, timeout=0.3), outbound(PHONE))
     assert (result.verdict, result.error_code) == (Verdict.RETRY, "network")
+
+
+def test_a_choice_key_over_64_bytes_fails_without_a_call(channel_settings, fake_telegram):
+    result = send(TelegramSender(channel_settings), outbound(CHAT, "?", [Choice("ب" * 40, "x")]))
+    assert (result.verdict, result.error_code) == (Verdict.FAILED, "callback_data")
+    assert fake_telegram.sent() == []

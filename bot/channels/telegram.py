@@ -105,9 +105,14 @@ class TelegramSender:
         bot = self._bot()
         parts = split(message.text) or [EMPTY]
         try:
+            markup = keyboard(message.choices)
+        except ValueError as error:
+            return SendResult.failed(str(error), code="callback_data")
+        try:
             for number, part in enumerate(parts, start=1):
-                markup = keyboard(message.choices) if number == len(parts) else None
-                sent = await bot.send_message(int(message.address), part, reply_markup=markup)
+                last = number == len(parts)
+                sent = await bot.send_message(int(message.address), part,
+                                              reply_markup=markup if last else None)
         except TelegramError as error:
             return verdict(error)
         # message_id is unique only within a chat; our row id makes it unique here.
