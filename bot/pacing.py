@@ -87,7 +87,9 @@ class Pacer:
 
     def __init__(self, pace: Pace):
         self.pace = pace
-        self.overall = TokenBucket(pace.rate)
+        # A burst of two lets a send that woke late be caught up; the window still
+        # holds every second within the cap.
+        self.overall = TokenBucket(pace.rate, burst=min(2.0, max(1.0, pace.rate)))
         self.window = WindowLimit(pace.rate)
         self.addresses: dict[str, TokenBucket] = {}
         self.address_windows: dict[str, WindowLimit] = {}
