@@ -170,3 +170,13 @@ def test_a_choice_key_over_64_bytes_fails_without_a_call(channel_settings, fake_
     result = send(TelegramSender(channel_settings), outbound(CHAT, "?", [Choice("ب" * 40, "x")]))
     assert (result.verdict, result.error_code) == (Verdict.FAILED, "callback_data")
     assert fake_telegram.sent() == []
+
+
+def test_sending_logs_no_token_number_or_text_at_info(channel_settings, fake_telegram,
+                                                      fake_twilio, caplog):
+    caplog.set_level("INFO")
+    send(TelegramSender(channel_settings), outbound(CHAT, "secret words"))
+    send(TwilioSender(channel_settings), outbound(PHONE, "secret words"))
+    logged = caplog.text
+    assert channel_settings.telegram_bot_token not in logged
+    assert PHONE not in logged and CHAT not in logged and "secret words" not in logged

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import warnings
 import weakref
 
@@ -30,6 +31,9 @@ from bot.config import Settings
 
 from .base import Choice, OutboundMessage, Pace, SendResult
 from .split import split
+
+# httpx logs each request's URL at INFO, and a Bot API URL holds the bot's token.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 # Telegram refuses an empty text; a message that is only buttons gets this.
 EMPTY = "\u2026"

@@ -9,6 +9,7 @@ thread pool sized like the dispatcher's concurrency.
 from __future__ import annotations
 
 import asyncio
+import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from requests import RequestException
@@ -21,6 +22,9 @@ from bot.config import Settings
 from bot.render import as_text
 
 from .base import OutboundMessage, Pace, SendResult
+
+# The client logs every request and response at INFO: too much, too near personal data.
+logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
 
 OPTED_OUT = 21610  # "Attempt to send to unsubscribed recipient"
 STATUS_PATH = "/webhooks/twilio/status"
