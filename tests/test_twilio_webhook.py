@@ -158,3 +158,17 @@ def test_a_receipt_with_a_bad_signature_is_refused(channel_client, channel_servi
                     signature="AAAA")
     assert response.status_code == 403
     assert status_of(channel_services, message_id).status == Status.SENT
+
+
+def test_a_store_failure_after_recording_is_still_acknowledged(channel_client, channel_services,
+                                                               monkeypatch):
+    """Once recorded, the message is safe: the worker processes it later."""
+    from sqlalchemy.exc import OperationalError
+
+    def down(_message_id):
+        raise OperationalError("UPDATE", {}, Exception("connection lost"))
+
+    monkeypatch.setattr(channel_services.inbox, "process", down)
+    assert post(channel_client, SMS, sms_form(SENDER, "hello")).status_code == 200
+    (row,) = inbound(channel_services)
+    assert row.status == Status.RECEIVED  # for the retry-inbound tick

@@ -3,6 +3,7 @@ the provider gets its answer), then process it."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from sqlalchemy.exc import DBAPIError
@@ -10,6 +11,8 @@ from sqlalchemy.exc import DBAPIError
 from bot.channels.base import InboundMessage
 from bot.inbox import Receipt
 from bot.services import Services
+
+log = logging.getLogger(__name__)
 
 
 class StoreUnavailable(Exception):
@@ -30,7 +33,11 @@ def receive(services: Services, message: InboundMessage, keep_only: bool = False
     receipt = record(services, message, keep_only)
     if receipt.duplicate or keep_only:
         return receipt
-    if before is not None:
-        before()
-    services.inbox.process(receipt.message_id)
+    try:
+        if before is not None:
+            before()
+        services.inbox.process(receipt.message_id)
+    except DBAPIError:
+        # Recorded, so acknowledged: the worker's retry-inbound tick processes it later.
+        log.warning("message %s recorded; processing left to the worker", receipt.message_id)
     return receipt
