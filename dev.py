@@ -20,6 +20,9 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PG = ("127.0.0.1", 5432)
+# The contract tests run Prism mocks of the providers' OpenAPI specs (../shared/specs).
+PRISM = ("@stoplight/prism-cli", "5.14.2")
+PRISM_DIR = ROOT / "build" / "prism"
 
 
 def sh(*command: str, **options) -> None:
@@ -82,6 +85,19 @@ def ensure_chromium() -> None:
              " sudo apt-get install -y chromium")
 
 
+def ensure_prism() -> None:
+    package = PRISM_DIR / "node_modules" / PRISM[0] / "package.json"
+    if package.exists() and f'"version": "{PRISM[1]}"' in package.read_text():
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        sys.exit("The contract tests need Node.js 20+ and npm, to install Prism"
+                 f" ({PRISM[0]}@{PRISM[1]}) into build/prism.")
+    PRISM_DIR.mkdir(parents=True, exist_ok=True)
+    sh(npm, "install", "--prefix", str(PRISM_DIR), "--no-audit", "--no-fund", "--silent",
+       f"{PRISM[0]}@{PRISM[1]}")
+
+
 def run(args: list[str]) -> None:
     ensure_venv("")
     os.execv(str(BIN / "mashwara"), [str(BIN / "mashwara"), "run", *args])
@@ -91,6 +107,7 @@ def test(args: list[str]) -> None:
     sqlite_only = "--sqlite-only" in args
     args = [a for a in args if a != "--sqlite-only"]
     ensure_venv("test")
+    ensure_prism()
     sh(str(BIN / "ruff"), "check", ".")
     check_dir = ROOT / "build" / "flows-check"
     check_dir.mkdir(parents=True, exist_ok=True)

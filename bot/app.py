@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import Flask, jsonify
 from sqlalchemy import text
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import dashboard
+import webhooks
 from bot import config
 from bot.services import Services
 
@@ -17,6 +19,9 @@ def create_app(settings: config.Settings | None = None,
     app.config.update(SECRET_KEY=services.settings.secret_key, MAX_CONTENT_LENGTH=1 << 20)
     app.extensions["mashwara"] = services
     dashboard.init_app(app, services)
+    # Behind one reverse proxy: the scheme, host and prefix the client used.
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
+    webhooks.register(app)
 
     @app.get("/healthz")
     def healthz():

@@ -45,6 +45,13 @@ def run(host: str, port: int) -> None:
     services.upgrade()
     worker = Worker(services)
     worker.start()
+    settings = services.settings
+    if settings.telegram_enabled and not settings.public_url:
+        from bot.channels.telegram_poll import poll_in_thread
+        from bot.commands.telegram import handler
+
+        poll_in_thread(settings, handler(services))
+        click.echo("Telegram: polling for updates (no MASHWARA_PUBLIC_URL is set).")
     click.echo(f"Mashwara is running on http://{host}:{port}/  (Ctrl+C to stop)")
     click.echo("Talk to it from another terminal: mashwara chat --lang fa")
     try:
@@ -239,7 +246,8 @@ from bot.commands.contacts import contacts  # noqa: E402
 from bot.commands.groups import groups  # noqa: E402
 from bot.commands.meetings import meetings  # noqa: E402
 from bot.commands.reports import reports  # noqa: E402
+from bot.commands.telegram import telegram  # noqa: E402
 from bot.commands.users import users  # noqa: E402
 
-for group in (broadcasts, contacts, groups, meetings, reports, users):
+for group in (broadcasts, contacts, groups, meetings, reports, telegram, users):
     main.add_command(group)

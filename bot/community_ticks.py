@@ -10,10 +10,9 @@ from sqlalchemy.orm import Session
 
 from bot import quota
 from bot.clock import now
-from bot.store import Message, ScrubAfterSend, Status
+from bot.store import IN_FLIGHT, Message, ScrubAfterSend
 from bot.ticks import register_tick
 
-IN_FLIGHT = (Status.QUEUED, Status.SENDING)
 # Left a moment so that `mashwara chat` can still show the message it just sent.
 GRACE = dt.timedelta(minutes=1)
 

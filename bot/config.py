@@ -96,6 +96,8 @@ class Settings:
     broadcast_quiet_hours: str = "21:00-07:00"
 
     dispatch_batch: int = 100
+    # Provider calls in flight at once, over all channels.
+    dispatch_concurrency: int = 32
     max_attempts: int = 8
     # Inbound messages one person may send a minute before the rest wait their turn.
     inbound_per_minute: int = 20
@@ -144,6 +146,7 @@ _VARIABLES = {
     "MASHWARA_DISPATCH_BATCH": ("dispatch_batch", _int),
     "MASHWARA_BROADCAST_CONFIRM_ABOVE": ("broadcast_confirm_above", _int),
     "MASHWARA_BROADCAST_QUIET_HOURS": ("broadcast_quiet_hours", None),
+    "MASHWARA_DISPATCH_CONCURRENCY": ("dispatch_concurrency", _int),
     "MASHWARA_MAX_ATTEMPTS": ("max_attempts", _int),
     "MASHWARA_INBOUND_PER_MINUTE": ("inbound_per_minute", _int),
     "MASHWARA_MESSAGE_RETENTION_DAYS": ("message_retention_days", _int),
@@ -202,6 +205,8 @@ def _validate(settings: Settings) -> None:
     if settings.inbound_per_minute < 1 or settings.message_retention_days < 1:
         raise ConfigError(
             "MASHWARA_INBOUND_PER_MINUTE and MASHWARA_MESSAGE_RETENTION_DAYS must be 1 or more")
+    if settings.dispatch_concurrency < 1:
+        raise ConfigError("MASHWARA_DISPATCH_CONCURRENCY must be 1 or more")
 
 
 def _instance_secret(settings: Settings, filename: str, make) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import json
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from sqlalchemy import String, Text
@@ -79,6 +80,19 @@ class Encrypted(TypeDecorator):
 
     def process_result_value(self, value, dialect):
         return None if value is None else keyring().decrypt(value)
+
+
+class EncryptedJSON(TypeDecorator):
+    """A JSON value stored encrypted: a shared location, a media link."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        return None if value is None else keyring().encrypt(json.dumps(value))
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else json.loads(keyring().decrypt(value))
 
 
 BlindIndex = String(40)

@@ -2,9 +2,15 @@
 
 A row is claimed with a conditional UPDATE (FOR UPDATE SKIP LOCKED on PostgreSQL,
 under BEGIN IMMEDIATE on SQLite), so several dispatchers never send one row twice.
-Messages to one address leave in order: a row is not claimed while an earlier row
-to the same address is still waiting or in flight. Conversation replies are
-claimed before bulk messages.
+Messages to one address leave in order within a priority: a row is not claimed while
+an earlier row to the same address is on the wire, or queued at the same or a more
+urgent priority. Conversation replies are claimed before bulk messages, and overtake
+a person's own broadcast row rather than wait behind it.
+
+Sending is asynchronous: up to MASHWARA_DISPATCH_CONCURRENCY calls in flight, each
+channel paced by its token buckets (bot/pacing.py), each verdict recorded as soon as
+the provider answers. A paced channel claims only about two seconds of sending at a
+time, so a reply queued behind a broadcast waits seconds, not the whole broadcast.
 """
 
 from __future__ import annotations
@@ -12,9 +18,10 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import threading
 from collections.abc import Iterable
 
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.orm import aliased
 
 from bot.channels.base import OutboundMessage, Sender, SendResult, Verdict
@@ -22,11 +29,13 @@ from bot.clock import now
 from bot.config import Settings
 from bot.db import Database
 from bot.outbox import choices_of
+from bot.pacing import Pacer
 from bot.store import Direction, Identity, Message, Status
 
 log = logging.getLogger(__name__)
 
-IN_FLIGHT = (Status.QUEUED, Status.SENDING)
+# A paced channel claims about this many seconds of sending at a time.
+BATCH_SECONDS = 2.0
 
 
 def backoff(attempts: int) -> float:
@@ -39,16 +48,25 @@ class Dispatcher:
         self.database = database
         self.senders = senders
         self.settings = settings
+        self.pacers = {name: Pacer(sender.pace) for name, sender in senders.items()
+                       if getattr(sender, "pace", None) is not None}
+        self._busy = threading.Lock()
+        self._event_loop: asyncio.AbstractEventLoop | None = None
+        self._slots: asyncio.Semaphore | None = None
 
     def claim(self, limit: int, channels: Iterable[str] | None = None,
               identity_id: int | None = None) -> list[OutboundMessage]:
         at = now()
         earlier = aliased(Message)
+        # In order per address, within a priority: a reply waits for an earlier reply
+        # or for whatever is on the wire, never for that person's queued broadcast row,
+        # which may be hours away in a large SMS broadcast.
         blocked = exists().where(
             earlier.identity_id == Message.identity_id,
             earlier.direction == Direction.OUT,
-            earlier.status.in_(IN_FLIGHT),
             earlier.id < Message.id,
+            or_(earlier.status == Status.SENDING,
+                and_(earlier.status == Status.QUEUED, earlier.priority <= Message.priority)),
         )
         query = (
             select(Message.id)
@@ -89,10 +107,85 @@ class Dispatcher:
             choices=choices_of(row), language=row.language or "en",
         )
 
+    def run_once(self, channels: Iterable[str] | None = None,
+                 identity_id: int | None = None) -> int:
+        """Claims one batch per channel and sends it; returns how many were handled.
+        Returns 0 at once if this dispatcher is already running (`serve`)."""
+        if not self._busy.acquire(timeout=0.1):
+            return 0
+        try:
+            wanted = [c for c in (channels or self.senders) if c in self.senders]
+            return self._loop().run_until_complete(self._round(wanted, identity_id))
+        finally:
+            self._busy.release()
+
+    def serve(self, stop: threading.Event, interval: float = 0.5) -> None:
+        """Sends until `stop` is set, each channel at its own pace, so a slow SMS batch
+        never holds up Telegram."""
+        with self._busy:
+            self._loop().run_until_complete(self._serve(stop, interval))
+
+    async def _serve(self, stop: threading.Event, interval: float) -> None:
+        await asyncio.gather(
+            *(self._serve_channel(channel, stop, interval) for channel in self.senders)
+        )
+
+    async def _serve_channel(self, channel: str, stop: threading.Event, interval: float):
+        while not stop.is_set():
+            try:
+                handled = await self._channel_round(channel, None)
+            except Exception:
+                log.exception("dispatching %s failed", channel)
+                handled = 0
+            if not handled:
+                await asyncio.sleep(interval)
+
+    def _loop(self) -> asyncio.AbstractEventLoop:
+        # One loop for the dispatcher's life: provider clients keep connections on it.
+        if self._event_loop is None or self._event_loop.is_closed():
+            self._event_loop = asyncio.new_event_loop()
+        return self._event_loop
+
+    def close(self) -> None:
+        if self._event_loop is None:
+            return
+        for sender in self.senders.values():
+            if hasattr(sender, "aclose"):
+                self._event_loop.run_until_complete(sender.aclose())
+        self._event_loop.close()
+
+    async def _round(self, channels: list[str], identity_id: int | None) -> int:
+        counts = await asyncio.gather(*(self._channel_round(c, identity_id) for c in channels))
+        return sum(counts)
+
+    async def _channel_round(self, channel: str, identity_id: int | None) -> int:
+        pacer = self.pacers.get(channel)
+        limit = self.settings.dispatch_batch
+        if pacer is not None:
+            pacer.forget_idle()
+            limit = min(limit, pacer.batch_size(BATCH_SECONDS))
+        batch = await asyncio.to_thread(self.claim, limit, [channel], identity_id)
+        await self.deliver(batch)
+        return len(batch)
+
     async def deliver(self, messages: list[OutboundMessage]) -> list[SendResult]:
-        results = await asyncio.gather(*(self._send(m) for m in messages))
-        self.record(list(zip(messages, results, strict=True)))
-        return results
+        return list(await asyncio.gather(*(self._deliver_one(m) for m in messages)))
+
+    async def _deliver_one(self, message: OutboundMessage) -> SendResult:
+        sender = self.senders[message.channel]
+        pacer = self.pacers.get(message.channel)
+        if pacer is not None:
+            await pacer.wait(message.address, sender.cost(message))
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.settings.dispatch_concurrency)
+        async with self._slots:
+            result = await self._send(message)
+        if pacer is not None and result.retry_after:
+            pacer.overall.pause(result.retry_after)
+        # Recorded now, not at the end of the batch: a crash later in the batch must
+        # not send again what the provider has already accepted.
+        await asyncio.to_thread(self.record, [(message, result)])
+        return result
 
     async def _send(self, message: OutboundMessage) -> SendResult:
         try:
@@ -110,6 +203,8 @@ class Dispatcher:
 
     def _apply(self, db, row: Message, result: SendResult, at: dt.datetime) -> None:
         row.error_code, row.error = result.error_code, result.error
+        if result.segments is not None:
+            row.segments = result.segments
         if result.verdict is Verdict.SENT:
             row.status, row.sent_at, row.external_id = Status.SENT, at, result.external_id
         elif result.verdict is Verdict.RETRY and row.attempts < self.settings.max_attempts:
@@ -122,14 +217,6 @@ class Dispatcher:
                            .values(stopped_at=at))
         else:
             row.status = Status.FAILED
-
-    def run_once(self, channels: Iterable[str] | None = None,
-                 identity_id: int | None = None) -> int:
-        """Claims one batch and sends it; returns how many messages were handled."""
-        batch = self.claim(self.settings.dispatch_batch, channels, identity_id)
-        if batch:
-            asyncio.run(self.deliver(batch))
-        return len(batch)
 
     def release_stale(self, older_than: dt.timedelta) -> int:
         """Requeues rows claimed by a dispatcher that died before recording a verdict.

@@ -14,13 +14,13 @@ from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session
 
 from bot.store import (
+    IN_FLIGHT,
     Contact,
     ContactStatus,
     ConversationSession,
     Direction,
     GroupMember,
     Message,
-    Status,
 )
 
 Eraser = Callable[[Session, Contact], None]
@@ -52,7 +52,7 @@ def purge_erased(db: Session, _now: dt.datetime) -> int:
     pending = exists().where(
         Message.contact_id == Contact.id,
         Message.direction == Direction.OUT,
-        Message.status.in_((Status.QUEUED, Status.SENDING)),
+        Message.status.in_(IN_FLIGHT),
     )
     ids = db.scalars(
         select(Contact.id).where(Contact.status == ContactStatus.ERASING, ~pending)

@@ -12,7 +12,7 @@ from bot.erasure import purge_erased
 from bot.notify import preferred_identity
 from bot.outbox import enqueue
 from bot.services import Services
-from bot.store import Contact, ConversationSession, Message, Status
+from bot.store import IN_FLIGHT, Contact, ConversationSession, Message
 from bot.ticks import register_tick
 from flows.engine import Context
 
@@ -64,6 +64,6 @@ def purge_message_texts(services: Services) -> int:
         return db.execute(
             update(Message)
             .where(Message.created_at < cutoff, Message.text.is_not(None),
-                   Message.status.not_in((Status.QUEUED, Status.SENDING)))
+                   Message.status.not_in(IN_FLIGHT))
             .values(text=None, choices=None, attachments=None)
         ).rowcount

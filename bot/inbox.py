@@ -71,9 +71,12 @@ class Inbox:
             self._process_safely(db, message_id, identity, message, at)
             return Receipt(message_id)
 
-    def record(self, message: InboundMessage) -> Receipt:
+    def record(self, message: InboundMessage, keep_only: bool = False) -> Receipt:
+        """Stores the message to process later. `keep_only`: log it as handled without
+        answering (an edited Telegram message: the conversation has moved on)."""
+        status = Status.HANDLED if keep_only else Status.RECEIVED
         with self.database.write() as db:
-            _, message_id = self._record(db, message, now(), Status.RECEIVED)
+            _, message_id = self._record(db, message, now(), status)
             return Receipt(message_id, duplicate=message_id is None)
 
     def process(self, message_id: int) -> None:
@@ -146,6 +149,8 @@ class Inbox:
                        .values(text=None, attachments=None))
         if contact.preferred_channel != identity.channel:
             contact.preferred_channel = identity.channel
+        if identity.stopped_at is not None:
+            identity.stopped_at = None  # they wrote to us: reachable again (unblocked, START)
         if contact.last_seen_at is None or at - contact.last_seen_at > SEEN_PRECISION:
             contact.last_seen_at = identity.last_seen_at = at
 

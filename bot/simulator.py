@@ -16,7 +16,7 @@ from bot.contacts import find_identity
 from bot.outbox import choices_of
 from bot.render import as_text
 from bot.services import Services
-from bot.store import Direction, Message, Status
+from bot.store import IN_FLIGHT, Direction, Message, Status
 
 CHANNEL = "sim"
 DELIVERED = (Status.SENT, Status.DELIVERED, Status.READ)
@@ -66,7 +66,7 @@ class Simulator:
         with self.services.database.read() as db:
             return db.scalar(select(Message.id).where(
                 Message.identity_id == identity_id, Message.direction == Direction.OUT,
-                Message.status.in_((Status.QUEUED, Status.SENDING)),
+                Message.status.in_(IN_FLIGHT),
             ).limit(1)) is not None
 
     def _read(self, identity_id: int) -> list[str]:

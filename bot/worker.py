@@ -52,11 +52,9 @@ class Worker:
     def dispatch_loop(self) -> None:
         while not self._stop.is_set():
             try:
-                sent = self.services.dispatcher.run_once()
+                self.services.dispatcher.serve(self._stop, self.dispatch_interval)
             except Exception:
                 log.exception("dispatch failed")
-                sent = 0
-            if not sent:
                 self._stop.wait(self.dispatch_interval)
 
     def start(self) -> threading.Thread:

@@ -22,6 +22,8 @@ from bot.db import Database
 from bot.services import Services
 from bot.store import Base
 
+pytest_plugins = ["tests.fakes.fixtures"]
+
 PG_SERVER = os.environ.get("MASHWARA_TEST_PG", "postgresql://root@127.0.0.1:5432/postgres")
 TEST_KEY = Fernet.generate_key().decode()
 
@@ -105,6 +107,8 @@ def settings(database_url, tmp_path) -> Settings:
 def services(settings):
     built = Services(settings)
     yield built
+    if "dispatcher" in built.__dict__:
+        built.dispatcher.close()
     built.database.dispose()
 
 

@@ -140,3 +140,15 @@ def test_rows_claimed_by_a_dead_dispatcher_are_released(services, settings):
         db.get(Message, message_id).claimed_at = now() - dt.timedelta(minutes=10)
     assert dispatcher.release_stale(dt.timedelta(minutes=5)) == 1
     assert dispatcher.run_once() == 1
+
+
+def test_a_reply_does_not_wait_for_that_persons_queued_broadcast_row(services, settings):
+    _, identity_id, _ = make_contact(services)
+    queue(services, identity_id, ["announcement"], priority=Priority.BULK)
+    queue(services, identity_id, ["reply one", "reply two"])
+    sender = Recorder()
+    dispatcher = Dispatcher(services.database, {"sim": sender},
+                            settings.with_overrides(dispatch_batch=1))
+    while dispatcher.run_once():
+        pass
+    assert [m.text for m in sender.sent] == ["reply one", "reply two", "announcement"]

@@ -6,12 +6,15 @@ from collections.abc import Callable
 
 from bot.config import Settings
 
+from . import telegram, twilio
 from .base import Sender
 from .sim import SimSender
 
 # channel name -> factory; a factory returns None when its channel is not configured
 FACTORIES: dict[str, Callable[[Settings], Sender | None]] = {
     "sim": lambda _settings: SimSender(),
+    "telegram": telegram.factory,
+    "sms": twilio.factory,
 }
 
 

@@ -59,10 +59,12 @@ class SendResult:
     retry_after: float | None = None
     error_code: str | None = None
     error: str | None = None
+    # SMS segments this message cost, for the row (None on other channels).
+    segments: int | None = None
 
     @classmethod
-    def sent(cls, external_id: str | None = None) -> SendResult:
-        return cls(Verdict.SENT, external_id=external_id)
+    def sent(cls, external_id: str | None = None, segments: int | None = None) -> SendResult:
+        return cls(Verdict.SENT, external_id=external_id, segments=segments)
 
     @classmethod
     def retry(cls, error: str, retry_after: float | None = None, code: str | None = None):
@@ -77,9 +79,22 @@ class SendResult:
         return cls(Verdict.STOPPED, error=error, error_code=code)
 
 
+@dataclass(frozen=True)
+class Pace:
+    """A channel's sending limits: `rate` units per second overall, and at most
+    `per_address` units per second to one address (None: no such limit)."""
+
+    rate: float
+    per_address: float | None = None
+
+
 class Sender(Protocol):
     """Delivers one message with one provider call. Senders are async so the
-    dispatcher can keep many calls in flight while honouring each channel's pace."""
+    dispatcher can keep many calls in flight while honouring each channel's pace.
+
+    A sender may also have `pace: Pace` and `cost(message) -> int` (units of that
+    pace the message uses: SMS segments, Telegram calls); without them the channel is
+    not paced."""
 
     channel: str
 

@@ -20,11 +20,12 @@ from .meetings import (
     ReminderKind,
     Response,
 )
-from .messages import Direction, Message, Priority, Status
+from .messages import IN_FLIGHT, Direction, Message, Priority, Status
 from .sessions import ConversationSession, Lease
 from .users import ApiToken, LoginFailure, Role, User
 
 __all__ = [
+    "IN_FLIGHT",
     "AuditEvent",
     "ApiToken",
     "Base",

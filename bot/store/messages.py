@@ -16,7 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.clock import now
-from bot.crypto import Encrypted
+from bot.crypto import Encrypted, EncryptedJSON
 
 from .base import Base
 
@@ -49,6 +49,10 @@ class Status:
     # a paused broadcast's rows, and broadcast SMS waiting for quiet hours to end
     PAUSED = "paused"
     WAITING = "waiting"
+
+
+# Outbound rows that may still reach the provider: not to be purged or forgotten.
+IN_FLIGHT = (Status.QUEUED, Status.SENDING)
 
 
 class Priority:
@@ -86,7 +90,8 @@ class Message(Base):
     )
     text: Mapped[str | None] = mapped_column(Encrypted)
     choices: Mapped[list | None] = mapped_column(JSON)
-    attachments: Mapped[list | None] = mapped_column(JSON)
+    # Locations and media links can identify a reporter: encrypted like the text.
+    attachments: Mapped[list | None] = mapped_column(EncryptedJSON)
     language: Mapped[str | None] = mapped_column(String(8))
     status: Mapped[str] = mapped_column(String(16))
     priority: Mapped[int] = mapped_column(SmallInteger, default=Priority.CONVERSATION)

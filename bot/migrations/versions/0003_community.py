@@ -1,7 +1,7 @@
 """feedback, concern reports and their history, flood counts, scrub list
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-23 02:30:15.956065
 """
 
@@ -12,7 +12,7 @@ import bot.crypto
 import bot.store.base
 
 revision = "0003"
-down_revision = "0001"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

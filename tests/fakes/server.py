@@ -1,0 +1,136 @@
+"""A small HTTP server on loopback that records every request and answers as told.
+
+`fail(times, status, body, delay)` scripts the next answers: an error status, a slow
+answer, or (`drop=True`) a connection closed without an answer. `latency` slows every
+answer. Subclasses decide the normal answer for each request.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+RECORDED = "/_recorded"
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    headers: dict
+    params: dict
+    at: float = field(default_factory=time.monotonic)
+
+
+@dataclass
+class Fault:
+    status: int = 500
+    body: dict | None = None
+    delay: float = 0.0
+    drop: bool = False
+    headers: dict = field(default_factory=dict)
+
+
+class FakeServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self):
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.requests: list[Request] = []
+        self.faults: list[Fault] = []
+        self.latency = 0.0
+        self.lock = threading.Lock()
+        self.thread = threading.Thread(target=self.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def start(self) -> FakeServer:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.shutdown()
+        self.server_close()
+
+    def fail(self, times: int = 1, **fault) -> None:
+        with self.lock:
+            self.faults.extend(Fault(**fault) for _ in range(times))
+
+    def next_fault(self) -> Fault | None:
+        with self.lock:
+            return self.faults.pop(0) if self.faults else None
+
+    def answer(self, request: Request) -> tuple[int, dict]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: FakeServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *_args):
+        pass
+
+    def do_GET(self):
+        self._handle()
+
+    def do_POST(self):
+        self._handle()
+
+    def _handle(self):
+        if self.path == RECORDED:
+            return self._recorded()
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        request = Request(self.command, self.path, dict(self.headers), _params(self, raw))
+        fault = self.server.next_fault()
+        time.sleep(self.server.latency + (fault.delay if fault else 0))
+        if fault is not None and fault.drop:
+            self.close_connection = True
+            self.connection.close()
+            return
+        if fault is not None:
+            status, body, headers = fault.status, fault.body or {}, fault.headers
+        else:
+            with self.server.lock:
+                self.server.requests.append(request)
+            status, body = self.server.answer(request)
+            headers = {}
+        payload = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        # The client may have given up waiting: that was the point of the delay.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self.wfile.write(payload)
+
+
+    def _recorded(self):
+        """What was received, for a fake running in another process (bench/)."""
+        with self.server.lock:
+            body = [{"path": r.path, "at": r.at, "params": r.params} for r in self.server.requests]
+        payload = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+
+def _params(handler: BaseHTTPRequestHandler, raw: bytes) -> dict:
+    kind = handler.headers.get("Content-Type", "")
+    if "json" in kind and raw:
+        return json.loads(raw)
+    if raw:
+        return {k: v[0] if len(v) == 1 else v for k, v in parse_qs(raw.decode()).items()}
+    return {}

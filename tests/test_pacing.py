@@ -1,0 +1,99 @@
+"""Token buckets, on a clock the test moves by hand."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.channels.base import Pace
+from bot.pacing import Pacer, TokenBucket, WindowLimit
+
+
+class Clock:
+    def __init__(self):
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_sends_are_spaced_evenly_at_the_rate():
+    bucket = TokenBucket(rate=4, clock=Clock())
+    assert [bucket.reserve() for _ in range(5)] == [0, 0.25, 0.5, 0.75, 1.0]
+
+
+def test_tokens_come_back_with_time_but_never_more_than_the_burst():
+    clock = Clock()
+    bucket = TokenBucket(rate=2, clock=clock)
+    bucket.reserve()
+    clock.now += 60
+    assert bucket.reserve() == 0
+    assert bucket.reserve() == 0.5  # an idle minute does not allow a burst after it
+
+
+def test_a_message_of_several_segments_costs_several_tokens():
+    bucket = TokenBucket(rate=1, clock=Clock())
+    assert bucket.reserve(3) == 0
+    assert bucket.reserve(1) == 3
+
+
+def test_a_provider_asking_to_slow_down_pauses_the_bucket():
+    clock = Clock()
+    bucket = TokenBucket(rate=10, clock=clock)
+    bucket.pause(5)
+    assert bucket.reserve() == pytest.approx(5.1)
+
+
+def test_one_chat_is_paced_on_its_own_and_the_channel_overall():
+    pacer = Pacer(Pace(rate=1000, per_address=1))
+    waits = []
+
+    async def go():
+        loop = asyncio.get_running_loop()
+        for address in ("a", "b", "a"):
+            start = loop.time()
+            await pacer.wait(address, 1)
+            waits.append(loop.time() - start)
+
+    asyncio.run(go())
+    assert waits[0] < 0.5 and waits[1] < 0.5 and waits[2] >= 0.9
+
+
+def test_idle_chat_buckets_are_forgotten():
+    clock = Clock()
+    pacer = Pacer(Pace(rate=30, per_address=1))
+    pacer.addresses["a"] = TokenBucket(1, clock=clock)
+    pacer.address_windows["a"] = WindowLimit(1, clock=clock)
+    pacer.addresses["a"].reserve()
+    pacer.address_windows["a"].admit(1)
+    pacer.forget_idle()
+    assert "a" in pacer.addresses
+    clock.now += 2
+    pacer.forget_idle()
+    assert pacer.addresses == {}
+
+
+def test_a_batch_is_about_two_seconds_of_sending():
+    assert Pacer(Pace(rate=30)).batch_size(2.0) == 60
+    assert Pacer(Pace(rate=0.2)).batch_size(2.0) == 1
+
+
+def test_no_window_holds_more_than_the_cap():
+    clock = Clock()
+    window = WindowLimit(cap=3, window=1.0, clock=clock)
+    assert [window.admit(1) for _ in range(3)] == [0, 0, 0]
+    clock.now += 0.4
+    assert window.admit(1) == pytest.approx(0.6)
+    clock.now += 0.6
+    assert window.admit(1) == 0
+
+
+def test_a_send_costing_more_than_the_cap_waits_for_an_empty_window():
+    clock = Clock()
+    window = WindowLimit(cap=1, window=1.0, clock=clock)
+    assert window.admit(1) == 0
+    assert window.admit(3) == 1.0
+    clock.now += 1.0
+    assert window.admit(3) == 0
+    assert window.admit(1) == 1.0

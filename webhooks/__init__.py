@@ -1,0 +1,12 @@
+"""Inbound HTTP from the providers: each module verifies a request, translates its
+payload into an InboundMessage and hands it to the inbox. Nothing here decides what
+to answer."""
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    from . import telegram, twilio
+
+    app.register_blueprint(telegram.blueprint)
+    app.register_blueprint(twilio.blueprint)
