@@ -35,7 +35,7 @@ from bot.store import Direction, Identity, Message, Status
 log = logging.getLogger(__name__)
 
 # A paced channel claims about this many seconds of sending at a time.
-BATCH_SECONDS = 2.0
+BATCH_SECONDS = 1.0
 
 
 def backoff(attempts: int) -> float:
@@ -131,14 +131,20 @@ class Dispatcher:
         )
 
     async def _serve_channel(self, channel: str, stop: threading.Event, interval: float):
+        # The next batch is claimed as soon as the pacer has let the last one go, not
+        # when its slowest send returns: the channel never idles between batches, and a
+        # reply waits at most about one batch (BATCH_SECONDS).
+        in_flight: set[asyncio.Task] = set()
         while not stop.is_set():
             try:
-                handled = await self._channel_round(channel, None)
+                handled = await self._channel_round(channel, None, in_flight)
             except Exception:
                 log.exception("dispatching %s failed", channel)
                 handled = 0
             if not handled:
                 await asyncio.sleep(interval)
+        if in_flight:
+            await asyncio.gather(*in_flight)  # every verdict recorded before we stop
 
     def _loop(self) -> asyncio.AbstractEventLoop:
         # One loop for the dispatcher's life: provider clients keep connections on it.
@@ -158,24 +164,41 @@ class Dispatcher:
         counts = await asyncio.gather(*(self._channel_round(c, identity_id) for c in channels))
         return sum(counts)
 
-    async def _channel_round(self, channel: str, identity_id: int | None) -> int:
+    async def _channel_round(self, channel: str, identity_id: int | None,
+                             in_flight: set[asyncio.Task] | None = None) -> int:
+        """Claims and sends one batch. With `in_flight`, returns once every message
+        of it has been let go by the pacer, leaving the sends in that set; without,
+        returns when every verdict is recorded."""
         pacer = self.pacers.get(channel)
         limit = self.settings.dispatch_batch
         if pacer is not None:
             pacer.forget_idle()
             limit = min(limit, pacer.batch_size(BATCH_SECONDS))
         batch = await asyncio.to_thread(self.claim, limit, [channel], identity_id)
-        await self.deliver(batch)
+        if in_flight is None:
+            await self.deliver(batch)
+            return len(batch)
+        started = [asyncio.Event() for _ in batch]
+        for message, event in zip(batch, started, strict=True):
+            task = asyncio.create_task(self._deliver_one(message, event))
+            in_flight.add(task)
+            task.add_done_callback(in_flight.discard)
+        await asyncio.gather(*(event.wait() for event in started))
         return len(batch)
 
     async def deliver(self, messages: list[OutboundMessage]) -> list[SendResult]:
         return list(await asyncio.gather(*(self._deliver_one(m) for m in messages)))
 
-    async def _deliver_one(self, message: OutboundMessage) -> SendResult:
+    async def _deliver_one(self, message: OutboundMessage,
+                           started: asyncio.Event | None = None) -> SendResult:
         sender = self.senders[message.channel]
         pacer = self.pacers.get(message.channel)
-        if pacer is not None:
-            await pacer.wait(message.address, sender.cost(message))
+        try:
+            if pacer is not None:
+                await pacer.wait(message.address, sender.cost(message))
+        finally:
+            if started is not None:
+                started.set()
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.settings.dispatch_concurrency)
         async with self._slots:
