@@ -20,16 +20,8 @@ def _day(value: dt.datetime | None) -> dt.date | None:
 
 def report_query(filters: Filters):
     query = select(Report).order_by(Report.received_on, Report.code)
-    if filters.since:
-        query = query.where(Report.received_on >= _day(filters.since))
-    if filters.until:
-        query = query.where(Report.received_on < _day(filters.until))
-    if filters.status:
-        query = query.where(Report.status == filters.status)
-    if filters.category:
-        query = query.where(Report.category == filters.category)
-    if filters.province:
-        query = query.where(Report.province == filters.province)
+    query = filters.apply(query, at=Report.received_on, day=_day, status=Report.status,
+                          category=Report.category, province=Report.province)
     return query
 
 
@@ -58,14 +50,8 @@ def report_rows(db: Session, filters: Filters):
 )
 def feedback_rows(db: Session, filters: Filters):
     query = select(Feedback).order_by(Feedback.id)
-    if filters.since:
-        query = query.where(Feedback.created_at >= filters.since)
-    if filters.until:
-        query = query.where(Feedback.created_at < filters.until)
-    if filters.category:
-        query = query.where(Feedback.topic == filters.category)
-    if filters.province:
-        query = query.where(Feedback.province == filters.province)
+    query = filters.apply(query, at=Feedback.created_at, category=Feedback.topic,
+                          province=Feedback.province)
     for row in db.scalars(query.execution_options(yield_per=500)):
         yield (row.reference, row.created_at, row.topic, row.province, row.text, row.language,
                row.contact_id)

@@ -17,12 +17,7 @@ from bot.store import Contact, ContactStatus, Identity
 )
 def contact_rows(db: Session, filters: Filters):
     query = select(Contact).where(Contact.status == ContactStatus.ACTIVE).order_by(Contact.id)
-    if filters.province:
-        query = query.where(Contact.province == filters.province)
-    if filters.since:
-        query = query.where(Contact.registered_at >= filters.since)
-    if filters.until:
-        query = query.where(Contact.registered_at < filters.until)
+    query = filters.apply(query, at=Contact.registered_at, province=Contact.province)
     for contact in db.scalars(query.execution_options(yield_per=500)):
         addresses = {i.channel: i.address for i in db.scalars(
             select(Identity).where(Identity.contact_id == contact.id))}

@@ -28,6 +28,23 @@ class Filters:
     category: str | None = None
     province: str | None = None
 
+    def apply(self, query, *, at=None, status=None, category=None, province=None,
+              day: Callable[[dt.datetime], object] = lambda value: value):
+        """`query` narrowed by the filters that are set, each on the column named for
+        it (`at` for since/until, compared after `day`); a filter whose column is
+        not given does not apply to this export."""
+        wanted = [
+            (at, self.since and day(self.since), lambda c, v: c >= v),
+            (at, self.until and day(self.until), lambda c, v: c < v),
+            (status, self.status, lambda c, v: c == v),
+            (category, self.category, lambda c, v: c == v),
+            (province, self.province, lambda c, v: c == v),
+        ]
+        for column, value, compare in wanted:
+            if column is not None and value:
+                query = query.where(compare(column, value))
+        return query
+
 
 @dataclass(frozen=True)
 class Export:

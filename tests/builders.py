@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import uuid
 
 from bot.channels.base import InboundMessage
 from bot.clock import now
+from bot.config import Settings
 from bot.contacts import identify
 from bot.services import Services
 from bot.simulator import Simulator
@@ -47,3 +49,15 @@ def inbound(text: str = "", *, channel: str = "sim", address: str | None = None,
 def chat(services: Services, lang: str | None = None, address: str | None = None) -> Simulator:
     """A person on the simulator channel: `.say(text)` returns the replies as text."""
     return Simulator(services, address or phone(), language=lang)
+
+
+@contextlib.contextmanager
+def running(settings: Settings):
+    """Services on `settings`, closed down (dispatcher loop, connections) afterwards."""
+    built = Services(settings)
+    try:
+        yield built
+    finally:
+        if "dispatcher" in built.__dict__:
+            built.dispatcher.close()
+        built.database.dispose()

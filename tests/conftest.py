@@ -21,6 +21,7 @@ from bot.config import Settings
 from bot.db import Database
 from bot.services import Services
 from bot.store import Base
+from tests.builders import running
 
 pytest_plugins = ["tests.fakes.fixtures"]
 
@@ -105,11 +106,8 @@ def settings(database_url, tmp_path) -> Settings:
 
 @pytest.fixture
 def services(settings):
-    built = Services(settings)
-    yield built
-    if "dispatcher" in built.__dict__:
-        built.dispatcher.close()
-    built.database.dispose()
+    with running(settings) as built:
+        yield built
 
 
 @pytest.fixture

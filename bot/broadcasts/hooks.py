@@ -40,12 +40,7 @@ def broadcast_rows(db, filters: Filters):
     query = (select(Broadcast.id, Broadcast.name, BroadcastRun)
              .join(BroadcastRun, BroadcastRun.broadcast_id == Broadcast.id)
              .order_by(BroadcastRun.fire_at, BroadcastRun.id))
-    if filters.since:
-        query = query.where(BroadcastRun.fire_at >= filters.since)
-    if filters.until:
-        query = query.where(BroadcastRun.fire_at < filters.until)
-    if filters.status:
-        query = query.where(BroadcastRun.status == filters.status)
+    query = filters.apply(query, at=BroadcastRun.fire_at, status=BroadcastRun.status)
     for broadcast_id, name, run in db.execute(query).all():
         c = counts(db, [run.id])
         yield (broadcast_id, name, run.id, run.fire_at, run.status, run.recipients, c.queued,

@@ -24,14 +24,8 @@ def rsvp_rows(db: Session, filters: Filters):
              .join(Meeting, Meeting.id == Invitation.meeting_id)
              .join(Contact, Contact.id == Invitation.contact_id)
              .order_by(Meeting.starts_at, Meeting.id, Invitation.id))
-    if filters.since:
-        query = query.where(Meeting.starts_at >= filters.since)
-    if filters.until:
-        query = query.where(Meeting.starts_at < filters.until)
-    if filters.status:
-        query = query.where(Invitation.response == filters.status)
-    if filters.province:
-        query = query.where(Contact.province == filters.province)
+    query = filters.apply(query, at=Meeting.starts_at, status=Invitation.response,
+                          province=Contact.province)
     for invitation, meeting, contact in db.execute(query.execution_options(yield_per=500)):
         yield (meeting.id, localized(meeting.title, "en", "en"), meeting.starts_at,
                local_start(meeting).strftime("%Y-%m-%d %H:%M"), meeting.time_zone,

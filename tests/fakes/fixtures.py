@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.services import Services
+from tests.builders import running
 
 from .telegram import FakeTelegram
 from .twilio import FakeTwilio
@@ -46,11 +47,8 @@ def channel_settings(settings, fake_telegram, fake_twilio):
 
 @pytest.fixture
 def channel_services(channel_settings):
-    built = Services(channel_settings)
-    yield built
-    if "dispatcher" in built.__dict__:
-        built.dispatcher.close()
-    built.database.dispose()
+    with running(channel_settings) as built:
+        yield built
 
 
 @pytest.fixture
