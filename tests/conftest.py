@@ -86,9 +86,15 @@ def database_url(_template, backend, tmp_path) -> str:
         shutil.copy(_template.removeprefix("sqlite:///"), path)
         return f"sqlite:///{path}"
     database = Database(_template)
-    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with database.write() as db:
-        db.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        # DELETE is some fifteen times faster than TRUNCATE on small tables; the audit
+        # trail refuses DELETE (by design), so it is truncated when it has rows.
+        for table in reversed(Base.metadata.sorted_tables):
+            if table.name != "audit_events":
+                db.execute(table.delete())
+        if db.execute(text("SELECT 1 FROM audit_events LIMIT 1")).first():
+            db.execute(text("TRUNCATE audit_events"))
+        db.execute(text("SELECT setval(oid, 1, false) FROM pg_class WHERE relkind = 'S'"))
     database.dispose()
     return _template
 
