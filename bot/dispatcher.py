@@ -22,6 +22,7 @@ import threading
 from collections.abc import Iterable
 
 from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import aliased
 
 from bot.channels.base import OutboundMessage, Sender, SendResult, Verdict
@@ -36,11 +37,18 @@ log = logging.getLogger(__name__)
 
 # A paced channel claims about this many seconds of sending at a time.
 BATCH_SECONDS = 1.0
+# Pauses before trying again to record a verdict the store could not take.
+RECORD_RETRIES = (0.5, 2.0, 8.0)
 
 
 def backoff(attempts: int) -> float:
     """Seconds before retry number `attempts`: 5 s, 10 s, 20 s ... capped at 30 min."""
     return min(5 * 2 ** max(attempts - 1, 0), 1800)
+
+
+def _log_failure(task: asyncio.Task) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("a send could not be completed", exc_info=task.exception())
 
 
 class Dispatcher:
@@ -183,6 +191,7 @@ class Dispatcher:
             task = asyncio.create_task(self._deliver_one(message, event))
             in_flight.add(task)
             task.add_done_callback(in_flight.discard)
+            task.add_done_callback(_log_failure)
         await asyncio.gather(*(event.wait() for event in started))
         return len(batch)
 
@@ -207,8 +216,20 @@ class Dispatcher:
             pacer.overall.pause(result.retry_after)
         # Recorded now, not at the end of the batch: a crash later in the batch must
         # not send again what the provider has already accepted.
-        await asyncio.to_thread(self.record, [(message, result)])
+        await self._record_soon(message, result)
         return result
+
+    async def _record_soon(self, message: OutboundMessage, result: SendResult) -> None:
+        """The provider has answered: losing the verdict would send the message again
+        once its claim goes stale, so a busy store is tried a few times."""
+        for delay in RECORD_RETRIES:
+            try:
+                await asyncio.to_thread(self.record, [(message, result)])
+                return
+            except OperationalError:
+                log.warning("store busy recording message %s; trying again", message.id)
+                await asyncio.sleep(delay)
+        await asyncio.to_thread(self.record, [(message, result)])
 
     async def _send(self, message: OutboundMessage) -> SendResult:
         try:

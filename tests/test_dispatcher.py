@@ -152,3 +152,27 @@ def test_a_reply_does_not_wait_for_that_persons_queued_broadcast_row(services, s
     while dispatcher.run_once():
         pass
     assert [m.text for m in sender.sent] == ["reply one", "reply two", "announcement"]
+
+
+def test_a_busy_store_does_not_lose_a_verdict(services, settings, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    import bot.dispatcher
+
+    _, identity_id, _ = make_contact(services)
+    (message_id,) = queue(services, identity_id, ["hello"])
+    sender = Recorder()
+    dispatcher = Dispatcher(services.database, {"sim": sender}, settings)
+    real, attempts = dispatcher.record, []
+
+    def busy_twice(outcomes):
+        attempts.append(1)
+        if len(attempts) < 3:
+            raise OperationalError("UPDATE", {}, Exception("database is locked"))
+        real(outcomes)
+
+    monkeypatch.setattr(dispatcher, "record", busy_twice)
+    monkeypatch.setattr(bot.dispatcher, "RECORD_RETRIES", (0, 0, 0))
+    dispatcher.run_once()
+    assert len(sender.sent) == 1 and len(attempts) == 3
+    assert statuses(services)[message_id].status == Status.SENT

@@ -13,6 +13,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from requests import RequestException
+from requests.adapters import HTTPAdapter
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
@@ -43,8 +44,14 @@ class TwilioSender:
     channel = "sms"
 
     def __init__(self, settings: Settings, timeout: float = 20.0):
+        http = TwilioHttpClient(timeout=timeout)
+        # One kept-alive connection per send in flight (requests keeps 10 by default, and
+        # past that opens and discards a connection for every message).
+        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=settings.dispatch_concurrency)
+        for scheme in ("https://", "http://"):
+            http.session.mount(scheme, adapter)
         self.client = Client(settings.twilio_account_sid, settings.twilio_auth_token,
-                             http_client=TwilioHttpClient(timeout=timeout))
+                             http_client=http)
         self.client.api.base_url = settings.twilio_api_url.rstrip("/")
         origin = settings.twilio_from
         self.origin = ({"messaging_service_sid": origin} if origin.startswith("MG")
