@@ -41,10 +41,8 @@ def index():
             select(Invitation.meeting_id, func.count()).where(Invitation.response == Response.YES)
             .group_by(Invitation.meeting_id)).all())
         groups = list(db.scalars(select(Group).order_by(Group.name)))
-    zone = request.args.get("tz") or _default_zone()
     return render_template("meetings/index.html", meetings=meetings, yes=answers,
-                           groups=groups, title_of=title_of, zone=zone, active=ACTIVE,
-                           now=now())
+                           groups=groups, title_of=title_of, zone=_default_zone())
 
 
 def _default_zone() -> str:
