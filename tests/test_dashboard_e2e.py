@@ -178,6 +178,11 @@ def test_a_coordinator_runs_a_meeting_a_broadcast_and_a_report(page, live_url, s
     page.wait_for_selector("#roster")
     assert page.locator("#roster td.rsvp").inner_text() == "بلی"
     _shot(page, "10-roster-fa-rtl")
+    page.goto(f"{live_url}/dashboard/overview/")
+    for panel in ("reports", "feedback", "rsvp", "delivery"):
+        assert page.locator(f"#panel-{panel} table").count() >= 1
+    assert page.locator("#panel-rsvp td.num").first.inner_text() == "۱ بلی از ۱"
+    _shot(page, "11-overview-panels-fa")
     assert page.console_errors == []
 
 
