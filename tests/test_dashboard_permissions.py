@@ -4,12 +4,20 @@ it gets through. Iterates app.url_map, so a new route is covered the day it is a
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from bot.store import Role
+from bot.broadcasts import compose
+from bot.clock import now
+from bot.meetings import service
+from bot.store import Meeting, Role
 from dashboard.permissions import PUBLIC, can, permission_of
+from tests.broadcasting import draft
 from tests.builders import make_contact
 from tests.dashboard_builders import bearer, csrf, make_token, make_user, signed_in
+from tests.dashboard_work import make_report
+from tests.meeting_builders import make_meeting
 
 ROLES = ("anonymous", "viewer", "coordinator", "admin")
 SKIP_METHODS = {"HEAD", "OPTIONS"}
@@ -35,8 +43,14 @@ def _samples(services) -> dict:
 
     with services.database.write() as db:
         token_id = create_token(db, "sample", "viewer", None)[0].id
+    code, _ = make_report(services)
+    meeting_id = make_meeting(services, local_start=dt.datetime(2099, 1, 1, 10, 0))
+    with services.database.write() as db:
+        service.add_invitees(db, db.get(Meeting, meeting_id), [contact_id])
+        broadcast_id = compose.store(db, draft(), now=now()).id
     return {"contact_id": contact_id, "group_id": group_id, "user_id": other_user,
-            "token_id": token_id, "name": "contacts", "fmt": "csv", "filename": "app.css"}
+            "token_id": token_id, "name": "contacts", "fmt": "csv", "filename": "app.css",
+            "code": code, "meeting_id": meeting_id, "broadcast_id": broadcast_id}
 
 
 def _routes(app, prefix: str):

@@ -49,10 +49,15 @@ class Report(Base):
     contact_id: Mapped[int | None] = mapped_column(
         ForeignKey("contacts.id", ondelete="SET NULL"), index=True
     )
+    # The coordinator following it up (a dashboard user), if anyone is.
+    assigned_to: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
 
 
 class ReportChange(Base):
-    """One status change: who (a coordinator's name or email, or "cli"), when, why."""
+    """One status change: who (a coordinator's name or email, or "cli"), when, why.
+    A note without a change of status is a row whose old_status equals status."""
 
     __tablename__ = "report_changes"
 

@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..permissions import public
 from ..security import add_headers
-from . import contacts, groups, messages  # noqa: F401  (they register their routes)
+from . import broadcasts, community, contacts, groups, meetings, messages  # noqa: F401  (they register their routes)
 from .openapi import document
 from .registry import ApiError, api, error_response
 

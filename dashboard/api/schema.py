@@ -3,8 +3,8 @@
 (`dump`) and becomes the JSON Schema in /api/openapi.json (`json_schema`), so the
 document says what the code does.
 
-Supported field types: str, int, bool, datetime, a nested dataclass, list[...] of
-those, and `X | None`. Metadata keys: description, max_length, min_length, enum,
+Supported field types: str, int, bool, datetime, a nested dataclass (in and out),
+list[...] of those, and `X | None`. Metadata keys: description, max_length, min_length, enum,
 minimum, maximum, format.
 """
 
@@ -130,6 +130,10 @@ def _value(name: str, tp, meta: dict, raw: Any, from_text: bool) -> Any:
         return raw
     if tp is str:
         return _text(name, meta, raw)
+    if dataclasses.is_dataclass(tp):
+        if not isinstance(raw, dict):
+            raise Invalid(f"{name} must be an object")
+        return parse(tp, raw)
     if typing.get_origin(tp) is list:
         if not isinstance(raw, list) or len(raw) > meta.get("max_items", 100):
             raise Invalid(f"{name} must be a list of at most {meta.get('max_items', 100)}")

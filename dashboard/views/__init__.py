@@ -1,13 +1,18 @@
 """The dashboard's pages: one blueprint each (made with dashboard.page.page_blueprint).
 To add a page, write its module and add its blueprint here."""
 
+from .. import work_panels  # noqa: F401  (registers the overview's work panels)
 from . import (
     account,
+    broadcasts,
     contacts,
     exports,
+    feedback,
     groups,
+    meetings,
     messages,
     overview,
+    reports,
     simulator,
     tokens,
     users,
@@ -18,6 +23,10 @@ PAGES = (
     overview.bp,
     contacts.bp,
     groups.bp,
+    reports.bp,
+    feedback.bp,
+    meetings.bp,
+    broadcasts.bp,
     messages.bp,
     simulator.bp,
     exports.bp,

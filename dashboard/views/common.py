@@ -1,0 +1,49 @@
+"""Small helpers the work pages (reports, feedback, meetings, broadcasts) share."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, g, request
+
+from flows import places
+from flows.registration import ROLES
+from locales import LANGUAGES
+
+from ..auth import services
+
+MAX_ID = 2**31 - 1
+
+
+def actor() -> str:
+    """Who did it, for the audit trail and report history."""
+    return f"user:{g.user.email}"
+
+
+def choices() -> dict:
+    geography = places.load(services().settings.places)
+    return {"provinces": geography.places, "roles": ROLES, "contact_languages": LANGUAGES}
+
+
+def checked_id(value: int) -> int:
+    if value > MAX_ID:
+        abort(404)
+    return value
+
+
+def arg_date(name: str) -> dt.date | None:
+    """A YYYY-MM-DD query argument; anything else is ignored, not an error."""
+    try:
+        return dt.date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+
+
+def arg_choice(name: str, allowed) -> str:
+    value = request.args.get(name, "")
+    return value if value in allowed else ""
+
+
+def page_number() -> int:
+    raw = request.args.get("page", "1")
+    return min(int(raw), 10_000) if raw.isdigit() and int(raw) > 0 else 1

@@ -1,0 +1,54 @@
+"""Feedback: the list with filters (topic, province, date); the text only for those
+allowed to read it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import render_template
+from sqlalchemy import select
+
+from bot.store import Feedback
+
+from ..auth import services
+from ..nav import add_nav
+from ..page import page_blueprint
+from ..permissions import require
+from .common import arg_choice, arg_date, choices, page_number
+
+bp = page_blueprint("feedback", "/feedback")
+add_nav(27, "feedback.index", "dash.nav.feedback", "feedback.view")
+PAGE = 50
+
+
+def _filters() -> dict:
+    provinces = {p.code for p in choices()["provinces"]}
+    return {"topic": arg_choice("topic", services().settings.feedback_topics),
+            "province": arg_choice("province", provinces),
+            "since": arg_date("since"), "until": arg_date("until")}
+
+
+def _query(f: dict):
+    query = select(Feedback)
+    if f["topic"]:
+        query = query.where(Feedback.topic == f["topic"])
+    if f["province"]:
+        query = query.where(Feedback.province == f["province"])
+    if f["since"]:
+        start = dt.datetime.combine(f["since"], dt.time(), dt.UTC)
+        query = query.where(Feedback.created_at >= start)
+    if f["until"]:
+        end = dt.datetime.combine(f["until"] + dt.timedelta(days=1), dt.time(), dt.UTC)
+        query = query.where(Feedback.created_at < end)
+    return query.order_by(Feedback.created_at.desc(), Feedback.id.desc())
+
+
+@bp.get("/")
+@require("feedback.view")
+def index():
+    f, page = _filters(), page_number()
+    with services().database.read() as db:
+        rows = list(db.scalars(_query(f).offset((page - 1) * PAGE).limit(PAGE + 1)))
+    return render_template("feedback/index.html", items=rows[:PAGE], more=len(rows) > PAGE,
+                           page=page, f=f, topics=services().settings.feedback_topics,
+                           **choices())

@@ -1,0 +1,147 @@
+"""Concern reports: the inbox with filters, one report with its history, status
+changes (which tell a named reporter), notes and assignment. A viewer sees codes,
+categories and statuses, never what was reported."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from bot import audit
+from bot.clock import now
+from bot.reports import change_status, find_report
+from bot.store import Report, ReportChange, ReportStatus, Role, User
+from flows.report import CATEGORIES
+
+from ..auth import services
+from ..i18n import gettext as _
+from ..nav import add_nav
+from ..page import page_blueprint
+from ..permissions import require
+from .common import actor, arg_choice, arg_date, choices, page_number
+
+bp = page_blueprint("reports", "/reports")
+add_nav(25, "reports.index", "dash.nav.reports", "reports.view")
+PAGE = 50
+NOTE_LIMIT = 2000
+
+
+def _filters() -> dict:
+    provinces = {p.code for p in choices()["provinces"]}
+    return {"status": arg_choice("status", ReportStatus.ALL),
+            "category": arg_choice("category", CATEGORIES),
+            "province": arg_choice("province", provinces),
+            "urgent": arg_choice("urgent", ("yes", "no")),
+            "since": arg_date("since"), "until": arg_date("until")}
+
+
+def _query(f: dict):
+    query = select(Report)
+    if f["status"]:
+        query = query.where(Report.status == f["status"])
+    if f["category"]:
+        query = query.where(Report.category == f["category"])
+    if f["province"]:
+        query = query.where(Report.province == f["province"])
+    if f["urgent"]:
+        query = query.where(Report.urgent.is_(f["urgent"] == "yes"))
+    if f["since"]:
+        query = query.where(Report.received_on >= f["since"])
+    if f["until"]:
+        query = query.where(Report.received_on <= f["until"])
+    return query.order_by(Report.received_on.desc(), Report.code)
+
+
+@bp.get("/")
+@require("reports.view")
+def index():
+    f, page = _filters(), page_number()
+    with services().database.read() as db:
+        rows = list(db.scalars(_query(f).offset((page - 1) * PAGE).limit(PAGE + 1)))
+    return render_template("reports/index.html", reports=rows[:PAGE], more=len(rows) > PAGE,
+                           page=page, f=f, statuses=ReportStatus.ALL, categories=CATEGORIES,
+                           **choices())
+
+
+def _report(db, code: str) -> Report:
+    report = find_report(db, code.upper()[:12])
+    if report is None:
+        abort(404)
+    return report
+
+
+def _coordinators(db) -> list[User]:
+    return list(db.scalars(select(User).where(
+        User.role.in_((Role.COORDINATOR, Role.ADMIN)), User.disabled_at.is_(None))
+        .order_by(User.email)))
+
+
+@bp.get("/<code>")
+@require("reports.view")
+def show(code: str):
+    with services().database.write() as db:
+        report = _report(db, code)
+        history = list(db.scalars(select(ReportChange).where(
+            ReportChange.report_code == report.code).order_by(ReportChange.at, ReportChange.id)))
+        audit.record(db, actor(), "report.view", "report", report.code)
+        coordinators = _coordinators(db)
+        assignee = db.get(User, report.assigned_to) if report.assigned_to else None
+    return render_template("reports/show.html", report=report, history=history,
+                           statuses=ReportStatus.ALL, coordinators=coordinators,
+                           assignee=assignee, **choices())
+
+
+def _note() -> str | None:
+    note = request.form.get("note", "").strip()
+    if len(note) > NOTE_LIMIT:
+        abort(400)
+    return note or None
+
+
+@bp.post("/<code>/status")
+@require("reports.edit")
+def set_status(code: str):
+    status = request.form.get("status", "")
+    if status not in ReportStatus.ALL:
+        abort(400)
+    note, settings = _note(), services().settings
+    with services().database.write() as db:
+        report = _report(db, code)
+        old = report.status
+        if change_status(db, report, status, actor()[5:][:120], note, now(), settings):
+            audit.record(db, actor(), "report.status", "report", report.code,
+                         {"from": old, "to": status})
+            flash(_("dash.report.status_changed"))
+        return redirect(url_for("reports.show", code=report.code))
+
+
+@bp.post("/<code>/note")
+@require("reports.edit")
+def add_note(code: str):
+    note = _note()
+    if note is None:
+        abort(400)
+    with services().database.write() as db:
+        report = _report(db, code)
+        db.add(ReportChange(report_code=report.code, old_status=report.status,
+                            status=report.status, by=actor()[5:][:120], note=note, at=now()))
+        audit.record(db, actor(), "report.note", "report", report.code)
+        return redirect(url_for("reports.show", code=report.code))
+
+
+@bp.post("/<code>/assign")
+@require("reports.edit")
+def assign(code: str):
+    raw = request.form.get("user", "")
+    with services().database.write() as db:
+        report = _report(db, code)
+        user_id = None
+        if raw:
+            allowed = {u.id for u in _coordinators(db)}
+            if not raw.isdigit() or int(raw) not in allowed:
+                abort(400)
+            user_id = int(raw)
+        report.assigned_to = user_id
+        audit.record(db, actor(), "report.assign", "report", report.code,
+                     {"user_id": user_id})
+        return redirect(url_for("reports.show", code=report.code))
