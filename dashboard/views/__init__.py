@@ -3,6 +3,7 @@ To add a page, write its module and add its blueprint here."""
 
 from . import (
     account,
+    audit,
     contacts,
     exports,
     groups,
@@ -23,4 +24,5 @@ PAGES = (
     exports.bp,
     users.bp,
     tokens.bp,
+    audit.bp,
 )
