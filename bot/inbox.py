@@ -27,6 +27,7 @@ from bot.clock import now
 from bot.config import Settings
 from bot.contacts import identify
 from bot.db import Database, insert_ignore
+from bot.flood_alerts import tell_coordinators
 from bot.outbox import enqueue
 from bot.store import (
     Contact,
@@ -178,6 +179,7 @@ class Inbox:
             language = contact.language or self.settings.default_language
             text = Translator(language, self.settings.default_language)("error.slow_down")
             enqueue(db, identity, text, now=at, language=language)
+            tell_coordinators(db, contact.id, settings=self.settings, now=at)
         return True
 
     def _apologise(self, db: Session, message_id: int, identity: Identity,
