@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 from bot.clock import now
@@ -47,11 +48,29 @@ def env(settings, tmp_path, **extra: str) -> dict:
     }
 
 
-def start(command: list[str], environment: dict, cwd: Path,
+def env_for_web(database_url: str, tmp_path, **extra: str) -> dict:
+    return {**os.environ, "PYTHONPATH": str(ROOT), "MASHWARA_DATABASE_URL": database_url,
+            "MASHWARA_ENCRYPTION_KEY": TEST_KEY, "MASHWARA_SECRET_KEY": "faults-secret",
+            "MASHWARA_INSTANCE_DIR": str(tmp_path / "instance"), **extra}
+
+
+def command(arguments: list[str]) -> list[str]:
+    return [sys.executable, "-c", "from bot.cli import main; main()", *arguments]
+
+
+def start(arguments: list[str], environment: dict, cwd: Path,
           log: Path | None = None) -> subprocess.Popen:
     out = open(log, "ab") if log else subprocess.DEVNULL  # noqa: SIM115 (the child keeps it)
-    return subprocess.Popen([sys.executable, "-c", "from bot.cli import main; main()", *command],
-                            cwd=cwd, env=environment, stdout=out, stderr=subprocess.STDOUT)
+    return subprocess.Popen(command(arguments), cwd=cwd, env=environment, stdout=out,
+                            stderr=subprocess.STDOUT)
+
+
+def answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2):  # nosec B310 (a loopback URL)
+            return True
+    except OSError:
+        return False
 
 
 def kill(process: subprocess.Popen) -> None:
