@@ -105,3 +105,36 @@ def test_the_audit_page_is_for_admins_and_filters(app, services):
     exported = admin.get("/dashboard/exports/audit.csv").get_data(as_text=True)
     assert "sign-in" in exported and "user:coordinator@example.org" in exported
     assert events(services, "export")[-1].target_id == "audit"
+
+
+def test_cli_broadcasts_and_the_scheduler_are_recorded(services, settings):
+    make_contact(services)
+    env = {**env_for(settings), "MASHWARA_BROADCAST_QUIET_HOURS": ""}
+    runner = CliRunner()
+    result = runner.invoke(main, ["broadcasts", "create", "--name", "Shura", "--text", "en",
+                                  "Shura Monday.", "--yes"], env=env)
+    assert result.exit_code == 0, result.output
+    runner.invoke(main, ["broadcasts", "pause", "1"], env=env)
+    runner.invoke(main, ["broadcasts", "resume", "1"], env=env)
+    runner.invoke(main, ["broadcasts", "cancel", "1", "--yes"], env=env)
+    trail = [(e.action, e.actor.split(":")[0], e.target_id) for e in events(services)]
+    assert trail == [("broadcast.create", "cli", "1"), ("broadcast.send", "scheduler", "1"),
+                     ("broadcast.pause", "cli", "1"), ("broadcast.resume", "cli", "1"),
+                     ("broadcast.cancel", "cli", "1")]
+    assert events(services, "broadcast.create")[0].details["recipients"] == 1
+
+
+def test_key_rotation_is_recorded(services, settings):
+    from cryptography.fernet import Fernet
+
+    make_contact(services, name="Zarghuna")
+    new_key = Fernet.generate_key().decode()
+    env = {**env_for(settings),
+           "MASHWARA_ENCRYPTION_KEY": f"{new_key},{settings.encryption_keys[0]}"}
+    result = CliRunner().invoke(main, ["keys", "rotate"], env=env)
+    assert result.exit_code == 0, result.output
+    from bot.crypto import configure
+
+    configure(settings.encryption_keys)  # the rest of the suite uses the test key
+    [rotated] = events(services, "keys.rotate")
+    assert rotated.actor.startswith("cli") and rotated.details["values"] > 0
