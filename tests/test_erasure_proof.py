@@ -18,7 +18,7 @@ from bot.contact_import import add_member, group_by_name
 from bot.crypto import keyring
 from bot.erasure import purge_erased
 from bot.linking import link_phone
-from bot.store import Base, Contact, Feedback, Message, Report
+from bot.store import Base, Contact, Feedback, Invitation, Message, Report, Status
 from tests.broadcasting import fire, schedule
 from tests.builders import inbound, make_contact
 from tests.meeting_builders import invite, make_meeting
@@ -101,6 +101,10 @@ def test_delete_leaves_no_trace_in_any_table_or_log(services, providers, caplog)
         assert db.get(Contact, contact_id).name == NAME
         assert db.scalar(select(Report.description)) == REPORT
         assert db.scalar(select(Feedback.text)) == FEEDBACK
+        assert db.scalar(select(Invitation.response)) == "yes"
+        received = select(Message.id).where(Message.broadcast_run_id.is_not(None),
+                                            Message.status == Status.SENT)
+        assert len(db.scalars(received).all()) == 1
     secrets = traces(services, contact_id)
     assert any(NAME in value for _, value in every_value(services))  # the probe sees data
 
