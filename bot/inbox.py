@@ -20,6 +20,7 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from bot.channels.base import InboundMessage
@@ -121,6 +122,11 @@ class Inbox:
         try:
             with db.begin_nested():
                 self._process(db, message_id, identity, message, at)
+        except DBAPIError as error:
+            if error.connection_invalidated:
+                raise  # the store went away: nothing is kept, the caller answers 503
+            log.exception("inbound message %s could not be processed", message_id)
+            self._apologise(db, message_id, identity, at)
         except Exception:
             log.exception("inbound message %s could not be processed", message_id)
             self._apologise(db, message_id, identity, at)
