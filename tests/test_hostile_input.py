@@ -43,11 +43,19 @@ def test_a_newcomer_always_gets_an_answer(services, texts):
 @SLOW
 @given(texts=st.lists(TYPED, min_size=1, max_size=6))
 def test_a_registered_contact_always_gets_an_answer(services, texts):
-    _, _, address = make_contact(services, lang="ps")
+    contact_id, _, address = make_contact(services, lang="ps")
     person = chat(services, address=address)
     for text in texts:
-        assert person.say(text), f"no reply to {text!r}"
+        # A late part of a long SMS answer is joined to it, silently (flows/steps.py).
+        joinable = _awaiting_parts(services, contact_id) and text
+        assert person.say(text) or joinable, f"no reply to {text!r}"
     assert_consistent(services, address)
+
+
+def _awaiting_parts(services, contact_id: int) -> bool:
+    with services.database.read() as db:
+        session = db.get(ConversationSession, contact_id)
+        return session is not None and "_join" in session.state
 
 
 @SLOW
