@@ -9,6 +9,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import dashboard
 import webhooks
 from bot import config
+from bot.http_headers import protect
 from bot.services import Services
 
 
@@ -16,7 +17,8 @@ def create_app(settings: config.Settings | None = None,
                services: Services | None = None) -> Flask:
     services = services or Services(settings or config.load())
     app = Flask(__name__)
-    app.config.update(SECRET_KEY=services.settings.secret_key, MAX_CONTENT_LENGTH=1 << 20)
+    app.config.update(SECRET_KEY=services.settings.secret_key)
+    protect(app, services.settings.public_url)
     app.extensions["mashwara"] = services
     dashboard.init_app(app, services)
     # Behind one reverse proxy: the scheme, host and prefix the client used.

@@ -187,7 +187,17 @@ def export(name, fmt, output, since, until, status, category, province) -> None:
                 written = write_csv(stream, chosen.columns, rows)
         else:
             written = write_csv(sys.stdout, chosen.columns, rows)
+    _audit_export(services, name, fmt, filters, written)
     click.echo(f"{written} {name} rows exported.", err=True)
+
+
+def _audit_export(services, name, fmt, filters, written: int) -> None:
+    from bot import audit
+    from bot.exports import filter_details
+
+    with services.database.write() as db:
+        audit.record(db, audit.cli_actor(), "export", "export", name,
+                     {"format": fmt, "rows": written, **filter_details(filters)})
 
 
 @main.group()
@@ -217,6 +227,10 @@ def keys_rotate() -> None:
             "set MASHWARA_ENCRYPTION_KEY to the new key followed by the old one(s)")
     click.echo(f"Tables with encrypted fields: {', '.join(t.table.name for t in targets())}")
     changed = rotate(services.database, lambda table, n: click.echo(f"  {table}: +{n}"))
+    from bot import audit
+
+    with services.database.write() as db:
+        audit.record(db, audit.cli_actor(), "keys.rotate", details={"values": changed})
     click.echo(f"{changed} values re-encrypted or re-indexed. The old keys can now be removed.")
 
 

@@ -46,20 +46,30 @@ class Filters:
         return query
 
 
+def filter_details(filters: Filters) -> dict:
+    """The filters given, for the audit trail (codes and dates only)."""
+    given = {name: getattr(filters, name) for name in filters.__dataclass_fields__}
+    return {name: value.isoformat() if isinstance(value, dt.datetime) else value
+            for name, value in given.items() if value is not None}
+
+
 @dataclass(frozen=True)
 class Export:
     name: str
     columns: tuple[str, ...]
     rows: Callable[[Session, Filters], Iterable[Sequence]]
     description: str = ""
+    # Who may download it from the dashboard (dashboard.permissions); the CLI is the operator.
+    permission: str = "exports.download"
 
 
 EXPORTS: dict[str, Export] = {}
 
 
-def register_export(name: str, columns: Sequence[str], description: str = ""):
+def register_export(name: str, columns: Sequence[str], description: str = "",
+                    permission: str = "exports.download"):
     def decorate(rows):
-        EXPORTS[name] = Export(name, tuple(columns), rows, description)
+        EXPORTS[name] = Export(name, tuple(columns), rows, description, permission)
         return rows
 
     return decorate

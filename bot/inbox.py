@@ -20,6 +20,7 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from bot.channels.base import InboundMessage
@@ -27,6 +28,7 @@ from bot.clock import now
 from bot.config import Settings
 from bot.contacts import identify
 from bot.db import Database, insert_ignore
+from bot.flood_alerts import tell_coordinators
 from bot.outbox import enqueue
 from bot.store import (
     Contact,
@@ -120,6 +122,11 @@ class Inbox:
         try:
             with db.begin_nested():
                 self._process(db, message_id, identity, message, at)
+        except DBAPIError as error:
+            if error.connection_invalidated:
+                raise  # the store went away: nothing is kept, the caller answers 503
+            log.exception("inbound message %s could not be processed", message_id)
+            self._apologise(db, message_id, identity, at)
         except Exception:
             log.exception("inbound message %s could not be processed", message_id)
             self._apologise(db, message_id, identity, at)
@@ -178,6 +185,7 @@ class Inbox:
             language = contact.language or self.settings.default_language
             text = Translator(language, self.settings.default_language)("error.slow_down")
             enqueue(db, identity, text, now=at, language=language)
+            tell_coordinators(db, contact.id, settings=self.settings, now=at)
         return True
 
     def _apologise(self, db: Session, message_id: int, identity: Identity,

@@ -78,9 +78,16 @@ def _tell_reporter(db: Session, report: Report, now: dt.datetime, settings: Sett
 
 @erasure.register
 def forget_contact(db: Session, contact: Contact) -> None:
-    """Erasure keeps what was reported, for the organisation's records, but not who:
-    the link goes, and so does the exact time, which the message log could match."""
+    """Erasure keeps that something was reported (category, province, day, status: the
+    counts) but not who, nor what they wrote: a description names people and places
+    that can point back at the reporter. The exact time goes too (the message log
+    could match it), and so do coordinators' notes on those reports."""
+    theirs = select(Report.code).where(Report.contact_id == contact.id)
+    db.execute(update(ReportChange).where(ReportChange.report_code.in_(theirs))
+               .values(note=None))
     db.execute(update(Report).where(Report.contact_id == contact.id)
-               .values(contact_id=None, created_at=None))
-    db.execute(update(Feedback).where(Feedback.contact_id == contact.id).values(contact_id=None))
+               .values(contact_id=None, created_at=None, description="", district=None,
+                       location=None))
+    db.execute(update(Feedback).where(Feedback.contact_id == contact.id)
+               .values(contact_id=None, text=""))
     db.execute(delete(InputQuota).where(InputQuota.contact_id == contact.id))

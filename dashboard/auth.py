@@ -16,6 +16,7 @@ from bot.store import User
 
 from .permissions import PUBLIC, can, permission_of
 from .security import SESSION_HOURS, check_csrf, csrf_token
+from .trail import record
 
 
 def services():
@@ -65,6 +66,7 @@ def sign_in(user: User) -> None:
     csrf_token()
     with services().database.write() as db:
         db.get(User, user.id).last_sign_in_at = now()
+        record(db, "sign-in", "user", user.id, who=f"user:{user.email}")
 
 
 def safe_next(target: str | None) -> str:

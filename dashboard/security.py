@@ -13,28 +13,10 @@ import secrets
 
 from flask import Flask, abort, request, session
 
+from bot.http_headers import HEADERS
+
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SESSION_HOURS = 12
-CSP = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "object-src 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-])
-HEADERS = {
-    "Content-Security-Policy": CSP,
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-    "Cross-Origin-Opener-Policy": "same-origin",
-    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
-}
 
 
 def configure_sessions(app: Flask, public_url: str) -> None:

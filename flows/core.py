@@ -6,6 +6,7 @@ that was open; the others replace the open flow.
 
 from __future__ import annotations
 
+from bot import audit
 from bot.erasure import erase_contact
 from locales import LANGUAGES, NATIVE_NAMES
 
@@ -134,6 +135,8 @@ class Delete(StepFlow):
             return Turn([Reply(ctx.t("delete.kept"))])
         text = ctx.t("delete.done")
         erase_contact(ctx.db, ctx.contact)
+        who = f"contact:{ctx.contact.id}"
+        audit.record(ctx.db, who, "contact.erase", "contact", ctx.contact.id, {"by": "DELETE"})
         return Turn([Reply(text)])
 
 

@@ -45,6 +45,17 @@ def pytest_addoption(parser):
                      help="rewrite golden transcripts from the current flows")
 
 
+def pytest_collection_modifyitems(config, items):
+    """Tests marked postgresql_only need a PostgreSQL server (one they restart): on
+    SQLite they are not collected at all (deselected, not skipped)."""
+    if config.getoption("--db") == "postgresql":
+        return
+    dropped = [item for item in items if item.get_closest_marker("postgresql_only")]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if item not in dropped]
+
+
 def pytest_report_header(config):
     return f"mashwara database: {config.getoption('--db')}"
 

@@ -23,6 +23,7 @@ COMMANDS = {
 }
 MEDIA = ("photo", "voice", "audio", "video", "video_note", "document", "sticker", "animation")
 BLOCKED = ("kicked",)
+MAX_ID = 64
 UNBLOCKED = ("member",)
 
 
@@ -40,6 +41,28 @@ class Translated:
 
 
 def translate(data: dict) -> Translated:
+    """Raises on an update whose shape or field types are not Telegram's."""
+    translated = _translate(data)
+    if translated.message is not None:
+        _check_types(translated.message)
+    return translated
+
+
+def _check_types(message: InboundMessage) -> None:
+    """PTB takes fields as given: a number where text belongs must stop here, not in
+    the store."""
+    for name in ("address", "text", "choice", "language_hint", "external_id"):
+        value = getattr(message, name)
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"{name} is a {type(value).__name__}")
+    if len(message.external_id or "") > MAX_ID or len(message.address) > MAX_ID:
+        raise ValueError("an id longer than Telegram's")  # ids are numbers of <= 20 digits
+    for item in message.attachments:
+        if not all(isinstance(v, str | int | float | bool) for v in item.values()):
+            raise TypeError("an attachment field is not a scalar")
+
+
+def _translate(data: dict) -> Translated:
     update = Update.de_json(data, None)
     if update.callback_query is not None:
         return _callback(update)
@@ -120,6 +143,8 @@ def _own_phone(message: Message) -> str | None:
 
 def _callback(update: Update) -> Translated:
     query = update.callback_query
+    if not isinstance(query.id, str) or len(query.id) > MAX_ID:
+        raise TypeError("callback query id")
     if not _private(query.message) or not query.data:
         return Translated(callback_query_id=query.id, ignored="callback outside a private chat")
     message = _inbound(update, query.message, choice=query.data,

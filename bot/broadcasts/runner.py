@@ -14,6 +14,7 @@ import logging
 
 from sqlalchemy import exists, select, update
 
+from bot import audit
 from bot.clock import now
 from bot.services import Services
 from bot.store import (
@@ -56,7 +57,10 @@ def claim(services: Services, broadcast_id: int, fire_at: dt.datetime) -> int | 
             return None
         broadcast = db.get(Broadcast, broadcast_id)
         broadcast.next_fire_at = next_fire(broadcast, max(at, fire_at))
-        return start_run(db, broadcast, fire_at, at).id
+        run = start_run(db, broadcast, fire_at, at)
+        audit.record(db, "scheduler", "broadcast.send", "broadcast", broadcast_id,
+                     {"run": run.id, "fire_at": fire_at.isoformat()})
+        return run.id
 
 
 def run_fan_out(services: Services, run_id: int, progress: Progress | None = None) -> int:

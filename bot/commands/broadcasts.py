@@ -11,6 +11,7 @@ import time
 import click
 from sqlalchemy import select
 
+from bot import audit
 from bot.broadcasts import compose, control, runner
 from bot.broadcasts.schedule import local
 from bot.clock import now
@@ -92,6 +93,8 @@ def create(dry_run: bool, yes: bool, **options) -> None:
     with services.database.write() as db:
         broadcast = compose.store(db, draft, now=now())
         broadcast_id, zone, fire_at = broadcast.id, broadcast.timezone, broadcast.next_fire_at
+        audit.record(db, audit.cli_actor(), "broadcast.create", "broadcast", broadcast_id,
+                     {"recipients": preview.total, "fire_at": fire_at.isoformat()})
     click.echo(f"Broadcast {broadcast_id} scheduled for {_fmt(fire_at, zone)}.")
     if fire_at <= now():
         _fire_now(services, broadcast_id)
@@ -168,13 +171,15 @@ def _watch(services, broadcast_id: int, counts: control.Counts) -> None:
             bar.update(counts.finished - bar.pos)
 
 
-def _control(broadcast_id: int, action, verb: str) -> None:
+def _control(broadcast_id: int, action, verb: str, event: str) -> None:
     services = load_services()
     with services.database.write() as db:
         try:
             changed = action(db, load(db, broadcast_id))
         except control.ControlError as error:
             raise click.ClickException(str(error)) from None
+        audit.record(db, audit.cli_actor(), event, "broadcast", broadcast_id,
+                     {"messages": changed})
     click.echo(f"Broadcast {broadcast_id} {verb}: {changed} message(s).")
 
 
@@ -182,14 +187,15 @@ def _control(broadcast_id: int, action, verb: str) -> None:
 @click.argument("broadcast_id", type=int)
 def pause(broadcast_id: int) -> None:
     """Hold the messages not yet sent (and any further occurrence)."""
-    _control(broadcast_id, control.pause, "paused; held")
+    _control(broadcast_id, control.pause, "paused; held", "broadcast.pause")
 
 
 @broadcasts.command("resume")
 @click.argument("broadcast_id", type=int)
 def resume(broadcast_id: int) -> None:
     """Send the held messages again, from where the pause stopped."""
-    _control(broadcast_id, lambda db, b: control.resume(db, b, now()), "resumed; queued")
+    _control(broadcast_id, lambda db, b: control.resume(db, b, now()), "resumed; queued",
+             "broadcast.resume")
 
 
 @broadcasts.command("cancel")
@@ -199,7 +205,8 @@ def cancel(broadcast_id: int, yes: bool) -> None:
     """Stop for good: unsent messages are cancelled and it never fires again."""
     if not yes:
         click.confirm(f"Cancel broadcast {broadcast_id} for good?", abort=True)
-    _control(broadcast_id, lambda db, b: control.cancel(db, b, now()), "cancelled; dropped")
+    _control(broadcast_id, lambda db, b: control.cancel(db, b, now()), "cancelled; dropped",
+             "broadcast.cancel")
 
 
 broadcasts.add_command(test)

@@ -19,6 +19,7 @@ def reports() -> None:
 @click.option("--by", default="cli", show_default=True, help="Who is making the change.")
 def set_status(code: str, status: str, note: str | None, by: str) -> None:
     """Set the STATUS of report CODE (e.g. R-7K3Q); a named reporter is told."""
+    from bot import audit
     from bot.cli import _services
     from bot.clock import now
     from bot.codes import parse_code
@@ -31,6 +32,9 @@ def set_status(code: str, status: str, note: str | None, by: str) -> None:
             raise click.ClickException(f"no report has the code {code}")
         change = change_status(db, report, status, by, note, now(), services.settings)
         shown = report.code
+        if change is not None:
+            audit.record(db, audit.cli_actor(), "report.status", "report", shown,
+                         {"from": change.old_status, "to": status, "by": by[:80]})
     if change is None:
         click.echo(f"{shown} is already {status}; nothing changed.")
     else:

@@ -7,7 +7,7 @@ import sys
 import click
 from sqlalchemy import select
 
-from bot import config
+from bot import audit, config
 from bot.accounts import AccountError, create_user, find_user
 from bot.clock import now
 from bot.services import Services
@@ -43,6 +43,8 @@ def create(email: str, role: str, password_stdin: bool) -> None:
     try:
         with services.database.write() as db:
             user = create_user(db, email, password, role)
+            audit.record(db, audit.cli_actor(), "user.create", "user", user.id,
+                         {"role": role})
     except AccountError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Made {user.email} ({user.role}).")
@@ -72,7 +74,10 @@ def _user(db, email: str) -> User:
 def set_role(email: str, role: str) -> None:
     """Change an account's role."""
     with _services().database.write() as db:
-        _user(db, email).role = role
+        user = _user(db, email)
+        audit.record(db, audit.cli_actor(), "user.role", "user", user.id,
+                     {"from": user.role, "to": role})
+        user.role = role
     click.echo(f"{email} is now {role}.")
 
 
@@ -81,7 +86,9 @@ def set_role(email: str, role: str) -> None:
 def disable(email: str) -> None:
     """Stop an account from signing in (its sessions end at their next request)."""
     with _services().database.write() as db:
-        _user(db, email).disabled_at = now()
+        user = _user(db, email)
+        user.disabled_at = now()
+        audit.record(db, audit.cli_actor(), "user.disable", "user", user.id)
     click.echo(f"{email} is disabled.")
 
 
@@ -90,5 +97,7 @@ def disable(email: str) -> None:
 def enable(email: str) -> None:
     """Let a disabled account sign in again."""
     with _services().database.write() as db:
-        _user(db, email).disabled_at = None
+        user = _user(db, email)
+        user.disabled_at = None
+        audit.record(db, audit.cli_actor(), "user.enable", "user", user.id)
     click.echo(f"{email} can sign in again.")

@@ -4,6 +4,7 @@ To add a page, write its module and add its blueprint here."""
 from .. import work_panels  # noqa: F401  (registers the overview's work panels)
 from . import (
     account,
+    audit,
     broadcasts,
     contacts,
     exports,
@@ -32,4 +33,5 @@ PAGES = (
     exports.bp,
     users.bp,
     tokens.bp,
+    audit.bp,
 )

@@ -8,7 +8,7 @@ import time
 import segno
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
 
-from bot.accounts import authenticate, check_totp, new_totp_secret, totp_uri
+from bot.accounts import authenticate, check_totp, find_user, new_totp_secret, totp_uri
 from bot.crypto import keyring
 from bot.store import User
 from locales import LANGUAGES
@@ -19,6 +19,7 @@ from ..nav import add_nav
 from ..page import page_blueprint
 from ..permissions import public, require
 from ..ratelimit import blocked, clear, keys, record_failure
+from ..trail import record
 
 bp = page_blueprint("dashboard", template_folder="templates", static_folder="static",
                     static_url_path="/static")
@@ -43,6 +44,7 @@ def login():
         user = authenticate(db, email, password)
         if user is None:
             record_failure(db, account_key, address_key)
+            _failed(db, find_user(db, email), "password")
     if user is None:
         return render_template("login.html", error=_("dash.login.failed")), 401
     if user.totp_secret:
@@ -53,6 +55,12 @@ def login():
         clear(db, account_key)
     sign_in(user)
     return redirect(safe_next(request.form.get("next")))
+
+
+def _failed(db, user: User | None, step: str) -> None:
+    """Names the account only if it exists: what was typed may be a password."""
+    record(db, "sign-in.failed", "user" if user else None, user.id if user else None,
+           {"step": step}, who=f"user:{user.email}" if user else "anonymous")
 
 
 def _pending_user() -> tuple[User | None, dict]:
@@ -81,6 +89,7 @@ def second_factor():
             clear(db, account_key)
         else:
             record_failure(db, account_key, address_key)
+            _failed(db, stored, "code")
     if not ok:
         return render_template("totp_login.html", error=_("dash.totp.wrong")), 401
     sign_in(user)
@@ -90,6 +99,8 @@ def second_factor():
 @bp.post("/logout")
 @require("account.self")
 def logout():
+    with services().database.write() as db:
+        record(db, "sign-out", "user", g.user.id)
     language = session.get("language")
     session.clear()
     if language:

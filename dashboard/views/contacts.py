@@ -27,6 +27,7 @@ from ..i18n import number, row_error
 from ..nav import add_nav
 from ..page import page_blueprint
 from ..permissions import require
+from ..trail import record
 
 bp = page_blueprint("contacts", "/contacts")
 add_nav(20, "contacts.index", "dash.nav.contacts", "contacts.view")
@@ -122,6 +123,7 @@ def erase(contact_id: int):
         abort(400)
     with services().database.write() as db:
         erase_contact(db, _contact(db, contact_id))
+        record(db, "contact.erase", "contact", contact_id)
     flash(_("dash.contact.erased"), "ok")
     return redirect(url_for("contacts.index"))
 

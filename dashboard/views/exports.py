@@ -6,15 +6,16 @@ import datetime as dt
 import io
 import tempfile
 
-from flask import Response, abort, render_template, request, send_file
+from flask import Response, abort, g, render_template, request, send_file
 
 from bot.clock import now
-from bot.exports import EXPORTS, Filters, write_csv, write_xlsx
+from bot.exports import EXPORTS, Filters, filter_details, write_csv, write_xlsx
 
 from ..auth import services
 from ..nav import add_nav
 from ..page import page_blueprint
-from ..permissions import require
+from ..permissions import can, require
+from ..trail import record
 
 bp = page_blueprint("exports", "/exports")
 add_nav(60, "exports.index", "dash.nav.exports", "exports.download")
@@ -45,7 +46,8 @@ def _chosen() -> dict:
 @bp.get("/")
 @require("exports.download")
 def index():
-    return render_template("exports.html", exports=sorted(EXPORTS.values(), key=lambda e: e.name),
+    shown = [e for e in EXPORTS.values() if can(g.user, e.permission)]
+    return render_template("exports.html", exports=sorted(shown, key=lambda e: e.name),
                            formats=FORMATS, chosen=_chosen())
 
 
@@ -55,7 +57,11 @@ def download(name: str, fmt: str):
     if name not in EXPORTS or fmt not in FORMATS:
         abort(404)
     chosen = EXPORTS[name]
+    if not can(g.user, chosen.permission):
+        abort(403)
     filename = f"mashwara-{name}-{now():%Y%m%d-%H%M}.{fmt}"
+    with services().database.write() as db:
+        record(db, "export", "export", name, {"format": fmt, **filter_details(_filters())})
     with services().database.read() as db:
         rows = chosen.rows(db, _filters())
         if fmt == "csv":

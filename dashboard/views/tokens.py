@@ -13,6 +13,7 @@ from ..auth import services
 from ..nav import add_nav
 from ..page import page_blueprint
 from ..permissions import require
+from ..trail import record
 
 bp = page_blueprint("tokens", "/tokens")
 add_nav(85, "tokens.index", "dash.nav.tokens", "tokens.manage")
@@ -39,7 +40,8 @@ def create():
     if not name or len(name) > 80 or role not in Role.ALL:
         abort(400)
     with services().database.write() as db:
-        _, token = create_token(db, name, role, g.user.id)
+        stored, token = create_token(db, name, role, g.user.id)
+        record(db, "token.create", "token", stored.id, {"role": role})
     return _page(new_token=token, status=201)
 
 
@@ -50,5 +52,7 @@ def revoke(token_id: int):
         token = db.get(ApiToken, token_id) if token_id <= MAX_ID else None
         if token is None:
             abort(404)
-        token.revoked_at = token.revoked_at or now()
+        if token.revoked_at is None:
+            token.revoked_at = now()
+            record(db, "token.revoke", "token", token_id)
     return redirect(url_for("tokens.index"))

@@ -14,6 +14,7 @@ from ..i18n import gettext as _
 from ..nav import add_nav
 from ..page import page_blueprint
 from ..permissions import require
+from ..trail import record
 
 bp = page_blueprint("users", "/users")
 add_nav(80, "users.index", "dash.nav.users", "users.manage")
@@ -34,7 +35,9 @@ def create():
     form = request.form
     try:
         with services().database.write() as db:
-            create_user(db, form.get("email", ""), form.get("password", ""), form.get("role", ""))
+            user = create_user(db, form.get("email", ""), form.get("password", ""),
+                               form.get("role", ""))
+            record(db, "user.create", "user", user.id, {"role": user.role})
     except AccountError as error:
         flash(str(error), "error")
     else:
@@ -59,7 +62,9 @@ def set_role(user_id: int):
     if role not in Role.ALL:
         abort(400)
     with services().database.write() as db:
-        _other_user(db, user_id).role = role
+        user = _other_user(db, user_id)
+        record(db, "user.role", "user", user_id, {"from": user.role, "to": role})
+        user.role = role
     return redirect(url_for("users.index"))
 
 
@@ -68,6 +73,7 @@ def set_role(user_id: int):
 def disable(user_id: int):
     with services().database.write() as db:
         _other_user(db, user_id).disabled_at = now()
+        record(db, "user.disable", "user", user_id)
     return redirect(url_for("users.index"))
 
 
@@ -76,4 +82,5 @@ def disable(user_id: int):
 def enable(user_id: int):
     with services().database.write() as db:
         _other_user(db, user_id).disabled_at = None
+        record(db, "user.enable", "user", user_id)
     return redirect(url_for("users.index"))

@@ -2,12 +2,14 @@
 
 `fail(times, status, body, delay)` scripts the next answers: an error status, a slow
 answer, or (`drop=True`) a connection closed without an answer. `latency` slows every
-answer. Subclasses decide the normal answer for each request.
+answer. `fail_for(seconds, *faults)` is an outage: until it ends, every answer is the
+next of `faults`, in turn. Subclasses decide the normal answer for each request.
 """
 
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import threading
 import time
@@ -44,6 +46,8 @@ class FakeServer(ThreadingHTTPServer):
         self.requests: list[Request] = []
         self.faults: list[Fault] = []
         self.latency = 0.0
+        self.outage: tuple[float, itertools.cycle] | None = None
+        self.refused = 0
         self.lock = threading.Lock()
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)
 
@@ -63,8 +67,15 @@ class FakeServer(ThreadingHTTPServer):
         with self.lock:
             self.faults.extend(Fault(**fault) for _ in range(times))
 
+    def fail_for(self, seconds: float, *faults: Fault) -> None:
+        with self.lock:
+            self.outage = (time.monotonic() + seconds, itertools.cycle(faults))
+
     def next_fault(self) -> Fault | None:
         with self.lock:
+            if self.outage is not None and time.monotonic() < self.outage[0]:
+                self.refused += 1
+                return next(self.outage[1])
             return self.faults.pop(0) if self.faults else None
 
     def answer(self, request: Request) -> tuple[int, dict]:  # pragma: no cover - abstract
