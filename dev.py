@@ -117,11 +117,30 @@ def test(args: list[str]) -> None:
     print("+ mashwara flows check", flush=True)
     subprocess.run([str(BIN / "mashwara"), "flows", "check"], check=True, cwd=check_dir)
     ensure_chromium()
-    backends = ["sqlite"] if sqlite_only else ["sqlite", "postgresql"]
-    if not sqlite_only:
-        ensure_postgres()
-    for backend in backends:
-        sh(str(BIN / "pytest"), "--db", backend, *args)
+    if sqlite_only:
+        sh(str(BIN / "pytest"), "--db", "sqlite", *args)
+        return
+    ensure_postgres()
+    both_backends(args)
+
+
+def both_backends(args: list[str]) -> None:
+    """The suite on SQLite and on PostgreSQL side by side (one core each), each into
+    its own log, printed in turn when both are done."""
+    runs = {}
+    for backend in ("sqlite", "postgresql"):
+        log = ROOT / "build" / f"pytest-{backend}.log"
+        print(f"+ pytest --db {backend} {' '.join(args)}  (output: {log})", flush=True)
+        runs[backend] = (log, subprocess.Popen(
+            [str(BIN / "pytest"), "--db", backend, *args], cwd=ROOT,
+            stdout=log.open("w"), stderr=subprocess.STDOUT))
+    failed = []
+    for backend, (log, process) in runs.items():
+        if process.wait() != 0:
+            failed.append(backend)
+        print(f"\n===== {backend} =====\n{log.read_text()}", flush=True)
+    if failed:
+        sys.exit(f"the tests failed on {' and '.join(failed)}")
 
 
 def main() -> None:
