@@ -182,3 +182,15 @@ def test_the_overview_shows_the_work_panels(app, services):
     page = signed_in(app, services, "viewer").get("/dashboard/overview/").get_data(as_text=True)
     for panel in ("reports", "feedback", "rsvp", "delivery"):
         assert f'id="panel-{panel}"' in page
+
+
+def test_the_until_day_is_included_in_both_lists(app, services):
+    with time_machine.travel(NOW, tick=False):
+        code, _ = make_report(services)
+        reference = make_feedback(services, text="Water point broken")
+    client = signed_in(app, services, "coordinator")
+    for path, marker in (("/dashboard/reports/", code), ("/dashboard/feedback/", reference)):
+        same_day = client.get(f"{path}?since=2026-11-20&until=2026-11-20").get_data(as_text=True)
+        day_before = client.get(f"{path}?until=2026-11-19").get_data(as_text=True)
+        day_after = client.get(f"{path}?since=2026-11-21").get_data(as_text=True)
+        assert marker in same_day and marker not in day_before and marker not in day_after

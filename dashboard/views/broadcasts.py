@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from bot import audit
@@ -22,7 +22,7 @@ from ..nav import add_nav
 from ..page import page_blueprint
 from ..permissions import require
 from .broadcast_form import FormError, default_values, draft_of, values_from_form
-from .common import actor, checked_id, choices
+from .common import actor, choices, get_or_404
 
 bp = page_blueprint("broadcasts", "/broadcasts")
 add_nav(40, "broadcasts.index", "dash.nav.broadcasts", "broadcasts.view")
@@ -101,10 +101,7 @@ def create():
 
 
 def _broadcast(db, broadcast_id: int) -> Broadcast:
-    broadcast = db.get(Broadcast, checked_id(broadcast_id))
-    if broadcast is None:
-        abort(404)
-    return broadcast
+    return get_or_404(db, Broadcast, broadcast_id)
 
 
 @bp.get("/<int:broadcast_id>")

@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask import abort, g, request
 
+from bot.exports import Filters
 from flows import places
 from flows.registration import ROLES
 from locales import LANGUAGES
@@ -29,6 +30,26 @@ def checked_id(value: int) -> int:
     if value > MAX_ID:
         abort(404)
     return value
+
+
+def export_filters(f: dict) -> Filters:
+    """The page's filters as the exports' Filters: dates become UTC midnights, and
+    the "until" day is included."""
+    def midnight(day):
+        return day and dt.datetime.combine(day, dt.time(), dt.UTC)
+
+    return Filters(since=midnight(f.get("since")),
+                   until=midnight(f.get("until") and f["until"] + dt.timedelta(days=1)),
+                   status=f.get("status"), category=f.get("category") or f.get("topic"),
+                   province=f.get("province"))
+
+
+def get_or_404(db, model, ident: int):
+    """The row of `model` with this id, or a 404 (an id beyond the column's range too)."""
+    row = db.get(model, checked_id(ident))
+    if row is None:
+        abort(404)
+    return row
 
 
 def arg_date(name: str) -> dt.date | None:

@@ -28,10 +28,10 @@ from ..nav import add_nav
 from ..page import page_blueprint
 from ..permissions import require
 from ..trail import record
+from .common import get_or_404
 
 bp = page_blueprint("contacts", "/contacts")
 add_nav(20, "contacts.index", "dash.nav.contacts", "contacts.view")
-MAX_ID = 2**31 - 1
 # A web request must finish well inside gunicorn's timeout; bigger files go through
 # `mashwara contacts import`, which has no such limit.
 IMPORT_LIMIT = 2000
@@ -59,8 +59,8 @@ def index():
 
 
 def _contact(db, contact_id: int) -> Contact:
-    contact = db.get(Contact, contact_id) if contact_id <= MAX_ID else None
-    if contact is None or contact.status != ContactStatus.ACTIVE:
+    contact = get_or_404(db, Contact, contact_id)
+    if contact.status != ContactStatus.ACTIVE:
         abort(404)
     return contact
 

@@ -3,8 +3,6 @@ allowed to read it."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import render_template
 from sqlalchemy import select
 
@@ -14,7 +12,7 @@ from ..auth import services
 from ..nav import add_nav
 from ..page import page_blueprint
 from ..permissions import require
-from .common import arg_choice, arg_date, choices, page_number
+from .common import arg_choice, arg_date, choices, export_filters, page_number
 
 bp = page_blueprint("feedback", "/feedback")
 add_nav(27, "feedback.index", "dash.nav.feedback", "feedback.view")
@@ -29,17 +27,8 @@ def _filters() -> dict:
 
 
 def _query(f: dict):
-    query = select(Feedback)
-    if f["topic"]:
-        query = query.where(Feedback.topic == f["topic"])
-    if f["province"]:
-        query = query.where(Feedback.province == f["province"])
-    if f["since"]:
-        start = dt.datetime.combine(f["since"], dt.time(), dt.UTC)
-        query = query.where(Feedback.created_at >= start)
-    if f["until"]:
-        end = dt.datetime.combine(f["until"] + dt.timedelta(days=1), dt.time(), dt.UTC)
-        query = query.where(Feedback.created_at < end)
+    query = export_filters(f).apply(select(Feedback), at=Feedback.created_at,
+                                    category=Feedback.topic, province=Feedback.province)
     return query.order_by(Feedback.created_at.desc(), Feedback.id.desc())
 
 

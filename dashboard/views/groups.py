@@ -15,10 +15,10 @@ from ..i18n import gettext as _
 from ..nav import add_nav
 from ..page import page_blueprint
 from ..permissions import require
+from .common import MAX_ID, get_or_404
 
 bp = page_blueprint("groups", "/groups")
 add_nav(30, "groups.index", "dash.nav.groups", "groups.view")
-MAX_ID = 2**31 - 1
 
 
 @bp.get("/")
@@ -50,10 +50,7 @@ def create():
 
 
 def _group(db, group_id: int) -> Group:
-    group = db.get(Group, group_id) if group_id <= MAX_ID else None
-    if group is None:
-        abort(404)
-    return group
+    return get_or_404(db, Group, group_id)
 
 
 @bp.get("/<int:group_id>")

@@ -22,7 +22,7 @@ from ..i18n import gettext as _
 from ..nav import add_nav
 from ..page import page_blueprint
 from ..permissions import require
-from .common import actor, checked_id
+from .common import actor, checked_id, get_or_404
 
 bp = page_blueprint("meetings", "/meetings")
 add_nav(35, "meetings.index", "dash.nav.meetings", "meetings.view")
@@ -100,10 +100,7 @@ def create():
 
 
 def _meeting(db, meeting_id: int) -> Meeting:
-    meeting = db.get(Meeting, checked_id(meeting_id))
-    if meeting is None:
-        abort(404)
-    return meeting
+    return get_or_404(db, Meeting, meeting_id)
 
 
 @bp.get("/<int:meeting_id>")

@@ -18,7 +18,7 @@ from ..i18n import gettext as _
 from ..nav import add_nav
 from ..page import page_blueprint
 from ..permissions import require
-from .common import actor, arg_choice, arg_date, choices, page_number
+from .common import actor, arg_choice, arg_date, choices, export_filters, page_number
 
 bp = page_blueprint("reports", "/reports")
 add_nav(25, "reports.index", "dash.nav.reports", "reports.view")
@@ -36,19 +36,11 @@ def _filters() -> dict:
 
 
 def _query(f: dict):
-    query = select(Report)
-    if f["status"]:
-        query = query.where(Report.status == f["status"])
-    if f["category"]:
-        query = query.where(Report.category == f["category"])
-    if f["province"]:
-        query = query.where(Report.province == f["province"])
+    query = export_filters(f).apply(
+        select(Report), at=Report.received_on, day=lambda moment: moment.date(),
+        status=Report.status, category=Report.category, province=Report.province)
     if f["urgent"]:
         query = query.where(Report.urgent.is_(f["urgent"] == "yes"))
-    if f["since"]:
-        query = query.where(Report.received_on >= f["since"])
-    if f["until"]:
-        query = query.where(Report.received_on <= f["until"])
     return query.order_by(Report.received_on.desc(), Report.code)
 
 

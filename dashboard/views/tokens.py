@@ -14,10 +14,10 @@ from ..nav import add_nav
 from ..page import page_blueprint
 from ..permissions import require
 from ..trail import record
+from .common import get_or_404
 
 bp = page_blueprint("tokens", "/tokens")
 add_nav(85, "tokens.index", "dash.nav.tokens", "tokens.manage")
-MAX_ID = 2**31 - 1
 
 
 def _page(new_token: str | None = None, status: int = 200):
@@ -49,9 +49,7 @@ def create():
 @require("tokens.manage")
 def revoke(token_id: int):
     with services().database.write() as db:
-        token = db.get(ApiToken, token_id) if token_id <= MAX_ID else None
-        if token is None:
-            abort(404)
+        token = get_or_404(db, ApiToken, token_id)
         if token.revoked_at is None:
             token.revoked_at = now()
             record(db, "token.revoke", "token", token_id)

@@ -15,10 +15,10 @@ from ..nav import add_nav
 from ..page import page_blueprint
 from ..permissions import require
 from ..trail import record
+from .common import get_or_404
 
 bp = page_blueprint("users", "/users")
 add_nav(80, "users.index", "dash.nav.users", "users.manage")
-MAX_ID = 2**31 - 1
 
 
 @bp.get("/")
@@ -47,9 +47,7 @@ def create():
 
 def _other_user(db, user_id: int) -> User:
     """An account other than one's own: admins cannot lock themselves out."""
-    user = db.get(User, user_id) if user_id <= MAX_ID else None
-    if user is None:
-        abort(404)
+    user = get_or_404(db, User, user_id)
     if user.id == g.user.id:
         abort(409)
     return user
