@@ -16,8 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from cryptography.fernet import Fernet
 
 from bot.app import create_app
-from bot.config import Settings
-from bot.contact_import import import_rows
+from bot.contacts.imports import import_rows
+from bot.core.config import Settings
 from bot.services import Services
 from tests.dashboard_builders import bearer, make_token, make_user, sign_in
 

@@ -25,8 +25,8 @@ from bot.broadcasts.compose import Draft, store
 from bot.broadcasts.fanout import fan_out
 from bot.broadcasts.runner import claim
 from bot.channels.base import InboundMessage
-from bot.clock import now
-from bot.contacts import identify
+from bot.contacts.lookup import identify
+from bot.core.clock import now
 from bot.services import Services
 from bot.store import ContactStatus, Direction, Message, Priority, Status
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import psycopg
 from cryptography.fernet import Fernet
 
-from bot.config import Settings
+from bot.core.config import Settings
 from bot.services import Services
 
 PG_SERVER = "postgresql://root@127.0.0.1:5432/postgres"

@@ -33,14 +33,14 @@ from sqlalchemy import bindparam, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot import segments
 from bot.broadcasts import compose
 from bot.broadcasts.fanout import CHUNK, fan_out, start_run
-from bot.clock import now
-from bot.config import Settings
-from bot.crypto import keyring
+from bot.core.clock import now
+from bot.core.config import Settings
+from bot.core.crypto import keyring
 from bot.services import Services
 from bot.store.base import UTCDateTime
+from bot.text import segments
 
 PG_SERVER = os.environ.get("MASHWARA_TEST_PG", "postgresql://root@127.0.0.1:5432/postgres")
 TEXTS = {

@@ -19,11 +19,11 @@ import time
 from cryptography.fernet import Fernet
 from sqlalchemy import update
 
-from bot.clock import now
-from bot.config import Settings
-from bot.contacts import identify
+from bot.contacts.lookup import identify
+from bot.core.clock import now
+from bot.core.config import Settings
 from bot.meetings import reminders, service
-from bot.notify import notify
+from bot.outbound.notify import notify
 from bot.services import Services
 from bot.store import Contact, ContactStatus, Invitation, Meeting, Response
 

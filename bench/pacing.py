@@ -25,10 +25,10 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-from bot.clock import now
-from bot.config import Settings
-from bot.contacts import identify
-from bot.outbox import enqueue
+from bot.contacts.lookup import identify
+from bot.core.clock import now
+from bot.core.config import Settings
+from bot.outbound.outbox import enqueue
 from bot.services import Services
 from bot.store import ContactStatus
 

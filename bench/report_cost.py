@@ -13,9 +13,9 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet
 
-from bot.config import Settings
-from bot.segments import count
+from bot.core.config import Settings
 from bot.services import Services
+from bot.text.segments import count
 from tests.builders import chat, make_contact
 
 FEEDBACK = {"en": "feedback", "fa": "نظر", "ps": "نظر", "ar": "رأي", "fr": "avis"}

@@ -8,8 +8,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import dashboard
 import webhooks
-from bot import config
-from bot.http_headers import protect
+from bot.core import config
+from bot.core.http_headers import protect
 from bot.services import Services
 
 

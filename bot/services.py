@@ -6,12 +6,13 @@ import logging
 from dataclasses import dataclass
 from functools import cached_property
 
-from bot import crypto, migrate
+from bot import features
 from bot.channels import senders
-from bot.config import Settings
-from bot.db import Database
-from bot.dispatcher import Dispatcher
-from bot.inbox import Inbox
+from bot.core import crypto, migrate
+from bot.core.config import Settings
+from bot.core.db import Database
+from bot.pipeline.dispatcher import Dispatcher
+from bot.pipeline.inbox import Inbox
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +23,7 @@ class Services:
 
     def __post_init__(self):
         crypto.configure(self.settings.encryption_keys)
-        import bot.features  # noqa: F401  (registers flows, keywords, ticks, exports)
+        features.install()
 
     @cached_property
     def database(self) -> Database:

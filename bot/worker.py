@@ -16,9 +16,9 @@ import uuid
 
 from apscheduler.schedulers.background import BackgroundScheduler
 
-from bot import leases
+from bot.core.ticks import TICKS, Tick
+from bot.pipeline import leases
 from bot.services import Services
-from bot.ticks import TICKS, Tick
 
 log = logging.getLogger(__name__)
 

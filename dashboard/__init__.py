@@ -4,12 +4,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from flask import Flask, g
 from markupsafe import Markup, escape
 
-from bot.services import Services
-from flows import places
+from bot.text import places
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 
 @dataclass(frozen=True)
@@ -18,13 +21,13 @@ class DashboardState:
 
 
 def init_app(app: Flask, services: Services) -> None:
-    from . import i18n
-    from .api import api, json_errors
-    from .contact_search import mask
-    from .nav import visible_to
-    from .permissions import can
-    from .security import configure_sessions, csrf_token
-    from .views import PAGES
+    from dashboard import i18n
+    from dashboard.api import api, json_errors
+    from dashboard.contact_search import mask
+    from dashboard.nav import visible_to
+    from dashboard.permissions import can
+    from dashboard.security import configure_sessions, csrf_token
+    from dashboard.views import NAV, PAGES
 
     settings = services.settings
     app.extensions["dashboard"] = DashboardState(places.load(settings.places).timezone)
@@ -39,7 +42,7 @@ def init_app(app: Flask, services: Services) -> None:
     def _template_context():
         return {
             **i18n.template_globals(), "org_name": settings.org_name,
-            "nav_items": visible_to(g.get("user")),
+            "nav_items": visible_to(NAV, g.get("user")),
             "can": lambda permission: can(g.get("user"), permission), "mask": mask,
             "csrf_field": lambda: Markup('<input type="hidden" name="csrf_token" value="{}">')
             .format(escape(csrf_token())),

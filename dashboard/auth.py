@@ -11,12 +11,11 @@ import time
 
 from flask import abort, current_app, g, redirect, request, session, url_for
 
-from bot.clock import now
+from bot.core.clock import now
 from bot.store import User
-
-from .permissions import PUBLIC, can, permission_of
-from .security import SESSION_HOURS, check_csrf, csrf_token
-from .trail import record
+from dashboard.permissions import PUBLIC, can, permission_of
+from dashboard.security import SESSION_HOURS, check_csrf, csrf_token
+from dashboard.trail import record
 
 
 def services():

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.contact_import import RowError, normal_phone
-from bot.contacts import find_identity
+from bot.contacts.imports import RowError, normal_phone
+from bot.contacts.lookup import find_identity
 from bot.store import Contact, ContactStatus
 
 SCAN_LIMIT = 5000

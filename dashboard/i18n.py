@@ -9,7 +9,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 from flask import current_app, g, request, session
 
-from flows.normalize import localize_digits
+from bot.text.normalize import localize_digits
 from locales import LANGUAGES, NATIVE_NAMES, RTL, Translator
 
 BABEL_LOCALES = {"en": "en", "fa": "fa_AF", "ps": "ps_AF", "ar": "ar", "fr": "fr"}
@@ -71,7 +71,7 @@ def date(value: dt.date | None, form: str = "d MMM") -> str:
 
 
 def row_error(error: Exception) -> str:
-    """An import or form error in the reader's language (bot.contact_import.RowError)."""
+    """An import or form error in the reader's language (bot.contacts.imports.RowError)."""
     code = getattr(error, "code", None)
     if code is None:
         return str(error)
@@ -80,7 +80,7 @@ def row_error(error: Exception) -> str:
 
 def sms_charsets(language: str) -> dict:
     """What templates/_segments.html hands to static/segments.js."""
-    from bot.segments import GSM_BASIC, GSM_EXTENSION
+    from bot.text.segments import GSM_BASIC, GSM_EXTENSION
 
     return {"basic": "".join(sorted(GSM_BASIC - {"\r"})),
             "extension": "".join(sorted(GSM_EXTENSION)),

@@ -1,10 +1,10 @@
-"""The navigation bar: a registry each page module adds its entry to."""
+"""The navigation bar: each page module has its NavItem (NAV); dashboard/views lists them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .permissions import can
+from dashboard.permissions import can
 
 
 @dataclass(frozen=True)
@@ -15,13 +15,5 @@ class NavItem:
     permission: str
 
 
-NAV: dict[str, NavItem] = {}
-
-
-def add_nav(order: int, endpoint: str, label: str, permission: str) -> None:
-    NAV[endpoint] = NavItem(order, endpoint, label, permission)
-
-
-def visible_to(user) -> list[NavItem]:
-    return [item for item in sorted(NAV.values(), key=lambda i: i.order)
-            if can(user, item.permission)]
+def visible_to(items: tuple[NavItem, ...], user) -> list[NavItem]:
+    return [item for item in sorted(items, key=lambda i: i.order) if can(user, item.permission)]

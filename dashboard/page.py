@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from .auth import guard
-from .security import add_headers
+from dashboard.auth import guard
+from dashboard.security import add_headers
 
 
 def page_blueprint(name: str, url_prefix: str = "", **options) -> Blueprint:

@@ -11,7 +11,7 @@ import hmac
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from bot.clock import now
+from bot.core.clock import now
 from bot.store import LoginFailure
 
 WINDOW = dt.timedelta(minutes=15)

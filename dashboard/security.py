@@ -13,7 +13,7 @@ import secrets
 
 from flask import Flask, abort, request, session
 
-from bot.http_headers import HEADERS
+from bot.core.http_headers import HEADERS
 
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SESSION_HOURS = 12

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from flask import g, request
 from sqlalchemy.orm import Session
 
-from bot import audit
+from bot.audit import trail as audit
 
 
 def actor() -> str:

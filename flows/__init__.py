@@ -3,4 +3,4 @@
 Importing this package registers every flow, keyword and menu item.
 """
 
-from . import core, registration  # noqa: F401  (registers flows)
+from flows import core, registration  # noqa: F401  (registers flows)

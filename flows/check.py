@@ -7,9 +7,9 @@ import gettext
 from babel import Locale
 
 import locales
-from flows import places
+from bot.text import places
+from bot.text.keywords import KEYWORDS
 from flows.engine import FLOWS, MENU
-from flows.keywords import KEYWORDS
 
 PLURAL_SAMPLES = [*range(0, 1001), 1_000_000, 2_000_000]
 

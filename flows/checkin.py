@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from bot.meetings import attendance, texts
-
-from . import keywords
-from .core import Simple
-from .engine import Context, Reply, Turn, register
-from .keywords import Keyword
-from .normalize import to_ascii_digits
+from bot.text.keywords import Keyword
+from bot.text.normalize import to_ascii_digits
+from flows.core import Simple
+from flows.engine import Context, Reply, Turn
 
 
 class CheckIn(Simple):
@@ -31,9 +29,10 @@ class CheckIn(Simple):
         return Turn([Reply(ctx.t("meetings.checkin_done", title=title))])
 
 
-register(CheckIn())
-
-keywords.register(Keyword("HERE", "checkin", takes_argument=True, aliases={
-    "en": ("here", "/here", "present"), "fr": ("présent", "présente", "ici"),
-    "ar": ("حاضر", "حاضرة"), "fa": ("حاضر", "حضور"), "ps": ("حاضر", "دلته"),
-}))
+FLOWS = (CheckIn(),)
+KEYWORDS = (
+    Keyword("HERE", "checkin", takes_argument=True, aliases={
+        "en": ("here", "/here", "present"), "fr": ("présent", "présente", "ici"),
+        "ar": ("حاضر", "حاضرة"), "fa": ("حاضر", "حضور"), "ps": ("حاضر", "دلته"),
+    }),
+)

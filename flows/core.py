@@ -6,14 +6,12 @@ that was open; the others replace the open flow.
 
 from __future__ import annotations
 
-from bot import audit
-from bot.erasure import erase_contact
+from bot.audit import trail as audit
+from bot.contacts.erasure import erase_contact
+from bot.text.keywords import Keyword
+from flows.engine import MENU, Context, MenuItem, Reply, Turn
+from flows.steps import ChoiceQuestion, Option, StepFlow
 from locales import LANGUAGES, NATIVE_NAMES
-
-from .engine import MENU, Context, Reply, Turn, add_menu_item, register
-from .keywords import Keyword
-from .keywords import register as keyword
-from .steps import ChoiceQuestion, Option, StepFlow
 
 
 class Simple:
@@ -140,38 +138,37 @@ class Delete(StepFlow):
         return Turn([Reply(text)])
 
 
-for flow in (Help(), Stop(), Start(), Cancel(), Menu(), Language(), Delete()):
-    register(flow)
-
-add_menu_item(80, "menu.language", "language")
-add_menu_item(90, "menu.help", "help")
-
-keyword(Keyword("HELP", "help", keeps_session=True, aliases={
-    "en": ("help", "info", "/help"), "fr": ("aide",), "ar": ("مساعدة",),
-    "fa": ("کمک", "راهنما"), "ps": ("مرسته", "لارښود"),
-}))
-keyword(Keyword("STOP", "stop", keeps_session=True, aliases={
-    "en": ("stop", "unsubscribe", "/stop"), "fr": ("stop", "arret", "desabonner"),
-    "ar": ("توقف", "ايقاف", "الغاء الاشتراك"), "fa": ("توقف", "لغو اشتراک"),
-    "ps": ("ودرول", "بس کړه"),
-}))
-keyword(Keyword("START", "start", aliases={
-    "en": ("join", "start", "subscribe", "/start"), "fr": ("inscription", "rejoindre", "commencer"),
-    "ar": ("اشتراك", "ابدأ", "انضمام"), "fa": ("عضویت", "شروع"), "ps": ("ګډون", "گډون", "پیل"),
-}))
-keyword(Keyword("MENU", "menu", aliases={
-    "en": ("menu", "/menu"), "fr": ("menu",), "ar": ("القائمة", "قائمة"),
-    "fa": ("منو", "فهرست"), "ps": ("مینو", "لړلیک"),
-}))
-keyword(Keyword("LANG", "language", aliases={
-    "en": ("lang", "language", "/language"), "fr": ("langue",), "ar": ("اللغة", "لغة"),
-    "fa": ("زبان",), "ps": ("ژبه",),
-}))
-keyword(Keyword("CANCEL", "cancel", aliases={
-    "en": ("cancel", "0", "quit", "exit", "/cancel"), "fr": ("annuler",), "ar": ("الغاء",),
-    "fa": ("لغو",), "ps": ("لغوه", "پرېږده"),
-}))
-keyword(Keyword("DELETE", "delete", aliases={
-    "en": ("delete", "erase"), "fr": ("supprimer", "effacer"), "ar": ("حذف", "امسح"),
-    "fa": ("حذف", "پاک"), "ps": ("ړنګول", "پاکول"),
-}))
+FLOWS = (Help(), Stop(), Start(), Cancel(), Menu(), Language(), Delete())
+MENU_ITEMS = (MenuItem(80, "menu.language", "language"), MenuItem(90, "menu.help", "help"),)
+KEYWORDS = (
+    Keyword("HELP", "help", keeps_session=True, aliases={
+        "en": ("help", "info", "/help"), "fr": ("aide",), "ar": ("مساعدة",),
+        "fa": ("کمک", "راهنما"), "ps": ("مرسته", "لارښود"),
+    }),
+    Keyword("STOP", "stop", keeps_session=True, aliases={
+        "en": ("stop", "unsubscribe", "/stop"), "fr": ("stop", "arret", "desabonner"),
+        "ar": ("توقف", "ايقاف", "الغاء الاشتراك"), "fa": ("توقف", "لغو اشتراک"),
+        "ps": ("ودرول", "بس کړه"),
+    }),
+    Keyword("START", "start", aliases={
+        "en": ("join", "start", "subscribe", "/start"),
+        "fr": ("inscription", "rejoindre", "commencer"),
+        "ar": ("اشتراك", "ابدأ", "انضمام"), "fa": ("عضویت", "شروع"), "ps": ("ګډون", "گډون", "پیل"),
+    }),
+    Keyword("MENU", "menu", aliases={
+        "en": ("menu", "/menu"), "fr": ("menu",), "ar": ("القائمة", "قائمة"),
+        "fa": ("منو", "فهرست"), "ps": ("مینو", "لړلیک"),
+    }),
+    Keyword("LANG", "language", aliases={
+        "en": ("lang", "language", "/language"), "fr": ("langue",), "ar": ("اللغة", "لغة"),
+        "fa": ("زبان",), "ps": ("ژبه",),
+    }),
+    Keyword("CANCEL", "cancel", aliases={
+        "en": ("cancel", "0", "quit", "exit", "/cancel"), "fr": ("annuler",), "ar": ("الغاء",),
+        "fa": ("لغو",), "ps": ("لغوه", "پرېږده"),
+    }),
+    Keyword("DELETE", "delete", aliases={
+        "en": ("delete", "erase"), "fr": ("supprimer", "effacer"), "ar": ("حذف", "امسح"),
+        "fa": ("حذف", "پاک"), "ps": ("ړنګول", "پاکول"),
+    }),
+)

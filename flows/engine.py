@@ -15,13 +15,13 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from bot.channels.base import Choice, InboundMessage
-from bot.config import Settings
+from bot.channels.base import InboundMessage
+from bot.core.config import Settings
 from bot.store import Contact, ConversationSession, Identity
+from bot.text import keywords
+from bot.text.normalize import clean, normalize, to_ascii_digits
+from bot.text.render import Choice
 from locales import Translator
-
-from . import keywords
-from .normalize import clean, normalize, to_ascii_digits
 
 MAX_INPUT = 4000
 
@@ -94,12 +94,8 @@ class Flow(Protocol):
     def expired(self, ctx: Context, state: dict) -> list[Reply]: ...
 
 
+# Filled by bot.features.install() (the composition root), never by importing a flow.
 FLOWS: dict[str, Flow] = {}
-
-
-def register(flow: Flow) -> Flow:
-    FLOWS[flow.name] = flow
-    return flow
 
 
 @dataclass(frozen=True)
@@ -112,9 +108,10 @@ class MenuItem:
 MENU: list[MenuItem] = []
 
 
-def add_menu_item(order: int, label: str, flow: str) -> None:
-    MENU.append(MenuItem(order, label, flow))
-    MENU.sort(key=lambda item: item.order)
+def install(flows: list[Flow], menu: list[MenuItem]) -> None:
+    FLOWS.clear()
+    FLOWS.update((flow.name, flow) for flow in flows)
+    MENU[:] = sorted(menu, key=lambda item: item.order)
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,12 @@ from __future__ import annotations
 
 from sqlalchemy import exists, select
 
-from bot import codes
 from bot.store import Feedback as FeedbackRow
-
-from .engine import Context, Reply, Turn, add_menu_item, register
-from .intake import count_one, refuse_start
-from .keywords import Keyword
-from .keywords import register as keyword
-from .steps import DONE, ChoiceQuestion, Option, StepFlow, TextQuestion
+from bot.text import codes
+from bot.text.keywords import Keyword
+from flows.engine import Context, MenuItem, Reply, Turn
+from flows.intake import count_one, refuse_start
+from flows.steps import DONE, ChoiceQuestion, Option, StepFlow, TextQuestion
 
 
 def topic_options(ctx: Context, _state: dict) -> list[Option]:
@@ -67,11 +65,12 @@ class Feedback(StepFlow):
             row.text = state[key]
 
 
-register(Feedback())
-add_menu_item(10, "menu.feedback", "feedback")
-
-keyword(Keyword("FEEDBACK", "feedback", aliases={
-    "en": ("feedback", "/feedback", "comment"), "fr": ("avis", "commentaire"),
-    "ar": ("رأي", "ملاحظة", "ملاحظات"), "fa": ("نظر", "پیشنهاد"),
-    "ps": ("نظر", "وړاندیز"),
-}))
+FLOWS = (Feedback(),)
+MENU_ITEMS = (MenuItem(10, "menu.feedback", "feedback"),)
+KEYWORDS = (
+    Keyword("FEEDBACK", "feedback", aliases={
+        "en": ("feedback", "/feedback", "comment"), "fr": ("avis", "commentaire"),
+        "ar": ("رأي", "ملاحظة", "ملاحظات"), "fa": ("نظر", "پیشنهاد"),
+        "ps": ("نظر", "وړاندیز"),
+    }),
+)

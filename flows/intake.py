@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from bot import quota
-
-from .engine import Context, Reply, Turn
+from bot.store import quota
+from flows.engine import Context, Reply, Turn
 
 
 def refuse_start(ctx: Context, kind: str, limit: int) -> Turn | None:

@@ -14,15 +14,13 @@ what little exists (the address we were answering).
 
 from __future__ import annotations
 
-from bot.erasure import erase_contact
+from bot.contacts.erasure import erase_contact
 from bot.store import ContactStatus
+from bot.text import places
+from bot.text.vocabulary import ROLES
+from flows.engine import Context, Reply, Turn
+from flows.steps import ChoiceQuestion, Option, StepFlow, TextQuestion
 from locales import LANGUAGES, NATIVE_NAMES
-
-from . import places
-from .engine import Context, Reply, Turn, register
-from .steps import ChoiceQuestion, Option, StepFlow, TextQuestion
-
-ROLES = ("member", "shura", "cso", "other")
 
 
 def language_options(_ctx: Context, _state: dict) -> list[Option]:
@@ -81,4 +79,4 @@ class Registration(StepFlow):
         return Turn([Reply(text)], then="menu")
 
 
-register(Registration())
+FLOWS = (Registration(),)

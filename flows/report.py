@@ -21,20 +21,17 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from bot.outbox import enqueue
-from bot.reports import file_report
+from bot.outbound.outbox import enqueue
+from bot.reports.service import file_report
 from bot.store import ScrubAfterSend
+from bot.text import places
+from bot.text.dates import parse_date
+from bot.text.keywords import Keyword
+from bot.text.vocabulary import CATEGORIES
+from flows.engine import Context, Input, MenuItem, Reply, Turn
+from flows.intake import count_one, refuse_start
+from flows.steps import ChoiceQuestion, Invalid, Option, StepFlow, TextQuestion
 
-from . import places
-from .dates import parse_date
-from .engine import Context, Input, Reply, Turn, add_menu_item, register
-from .intake import count_one, refuse_start
-from .keywords import Keyword
-from .keywords import register as keyword
-from .steps import ChoiceQuestion, Invalid, Option, StepFlow, TextQuestion
-
-CATEGORIES = ("rights", "defender", "gbv", "child", "displacement", "justice", "services",
-              "other")
 WHEN = ("today", "week", "earlier")
 
 
@@ -177,11 +174,12 @@ class ConcernReport(StepFlow):
         return "\n".join(lines)
 
 
-register(ConcernReport())
-add_menu_item(20, "menu.report", "report")
-
-keyword(Keyword("REPORT", "report", aliases={
-    "en": ("report", "/report", "concern"), "fr": ("signaler", "signalement"),
-    "ar": ("بلاغ", "إبلاغ", "شكوى"), "fa": ("گزارش", "شکایت"),
-    "ps": ("راپور", "شکایت"),
-}))
+FLOWS = (ConcernReport(),)
+MENU_ITEMS = (MenuItem(20, "menu.report", "report"),)
+KEYWORDS = (
+    Keyword("REPORT", "report", aliases={
+        "en": ("report", "/report", "concern"), "fr": ("signaler", "signalement"),
+        "ar": ("بلاغ", "إبلاغ", "شكوى"), "fa": ("گزارش", "شکایت"),
+        "ps": ("راپور", "شکایت"),
+    }),
+)

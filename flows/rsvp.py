@@ -13,14 +13,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.channels.base import Choice
 from bot.meetings import rsvp, texts
 from bot.meetings.texts import ANSWERS
 from bot.store import Invitation, Meeting
-
-from . import keywords
-from .engine import Context, Input, Reply, Turn, add_menu_item, register
-from .keywords import Keyword
+from bot.text import keywords
+from bot.text.keywords import Keyword
+from bot.text.render import Choice
+from flows.engine import Context, Input, MenuItem, Reply, Turn
 
 MAX_ERRORS = 2
 WORDS = {"YES": "yes", "NO": "no", "MAYBE": "maybe"}
@@ -164,25 +163,24 @@ class MyMeetings:
         return []
 
 
-for flow in (Rsvp(rsvp.SESSION_FLOW), *(Rsvp(f"rsvp.{a}", a) for a in ANSWERS), MyMeetings()):
-    register(flow)
-
-add_menu_item(30, "meetings.menu", "meetings")
-
-keywords.register(Keyword("YES", "rsvp.yes", defers_to_session=True, aliases={
-    "en": ("yes", "/yes"), "fr": ("oui",), "ar": ("نعم", "ايوه"),
-    "fa": ("بلی", "بله", "آری"), "ps": ("هو", "هو کې", "هوکې"),
-}))
-keywords.register(Keyword("NO", "rsvp.no", defers_to_session=True, aliases={
-    "en": ("no", "/no"), "fr": ("non",), "ar": ("لا", "كلا"),
-    "fa": ("نه", "خیر"), "ps": ("نه", "نا"),
-}))
-keywords.register(Keyword("MAYBE", "rsvp.maybe", defers_to_session=True, aliases={
-    "en": ("maybe", "perhaps", "/maybe"), "fr": ("peut-être", "peut être", "peutetre"),
-    "ar": ("ربما", "يمكن"), "fa": ("شاید",), "ps": ("ښایي", "کېدای شي"),
-}))
-keywords.register(Keyword("MEETINGS", "meetings", aliases={
-    "en": ("meetings", "meeting", "/meetings"), "fr": ("réunions", "réunion"),
-    "ar": ("اجتماعات", "الاجتماعات", "اجتماع"), "fa": ("جلسات", "جلسه"),
-    "ps": ("غونډې", "غونډه"),
-}))
+FLOWS = (Rsvp(rsvp.SESSION_FLOW), *(Rsvp(f"rsvp.{a}", a) for a in ANSWERS), MyMeetings())
+MENU_ITEMS = (MenuItem(30, "meetings.menu", "meetings"),)
+KEYWORDS = (
+    Keyword("YES", "rsvp.yes", defers_to_session=True, aliases={
+        "en": ("yes", "/yes"), "fr": ("oui",), "ar": ("نعم", "ايوه"),
+        "fa": ("بلی", "بله", "آری"), "ps": ("هو", "هو کې", "هوکې"),
+    }),
+    Keyword("NO", "rsvp.no", defers_to_session=True, aliases={
+        "en": ("no", "/no"), "fr": ("non",), "ar": ("لا", "كلا"),
+        "fa": ("نه", "خیر"), "ps": ("نه", "نا"),
+    }),
+    Keyword("MAYBE", "rsvp.maybe", defers_to_session=True, aliases={
+        "en": ("maybe", "perhaps", "/maybe"), "fr": ("peut-être", "peut être", "peutetre"),
+        "ar": ("ربما", "يمكن"), "fa": ("شاید",), "ps": ("ښایي", "کېدای شي"),
+    }),
+    Keyword("MEETINGS", "meetings", aliases={
+        "en": ("meetings", "meeting", "/meetings"), "fr": ("réunions", "réunion"),
+        "ar": ("اجتماعات", "الاجتماعات", "اجتماع"), "fa": ("جلسات", "جلسه"),
+        "ps": ("غونډې", "غونډه"),
+    }),
+)

@@ -9,13 +9,11 @@ codes: STATUS_PER_HOUR keeps anyone from trying them by the thousand.
 
 from __future__ import annotations
 
-from bot import quota
-from bot.codes import parse_code
-from bot.reports import find_report
-
-from .engine import Context, Reply, Turn, register
-from .keywords import Keyword
-from .keywords import register as keyword
+from bot.reports.service import find_report
+from bot.store import quota
+from bot.text.codes import parse_code
+from bot.text.keywords import Keyword
+from flows.engine import Context, Reply, Turn
 
 STATUS_PER_HOUR = 20
 
@@ -46,13 +44,16 @@ class ReportStatusFlow:
         return []
 
 
-register(ReportStatusFlow())
 
 # Something code-like: one short run of Latin letters and digits (a typo in a code
 # still gets the "no such code" answer); words are a sentence, not a code.
 CODE_LIKE = r"[a-z0-9][a-z0-9 \-_.]{2,9}"
 
-keyword(Keyword("STATUS", "status", takes_argument=True, argument_pattern=CODE_LIKE, aliases={
-    "en": ("status", "/status"), "fr": ("statut", "suivi"), "ar": ("حالة", "الحالة"),
-    "fa": ("وضعیت", "پیگیری"), "ps": ("حالت", "تعقیب"),
-}))
+
+FLOWS = (ReportStatusFlow(),)
+KEYWORDS = (
+    Keyword("STATUS", "status", takes_argument=True, argument_pattern=CODE_LIKE, aliases={
+        "en": ("status", "/status"), "fr": ("statut", "suivi"), "ar": ("حالة", "الحالة"),
+        "fa": ("وضعیت", "پیگیری"), "ps": ("حالت", "تعقیب"),
+    }),
+)

@@ -18,10 +18,9 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.channels.base import Choice
-
-from .engine import Context, Input, Reply, Turn
-from .normalize import normalize
+from bot.text.normalize import normalize
+from bot.text.render import Choice
+from flows.engine import Context, Input, Reply, Turn
 
 MAX_ERRORS = 3
 MORE = "#"

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.broadcasts import compose, runner
 from bot.broadcasts.compose import Draft
 from bot.broadcasts.fanout import fan_out
-from bot.clock import now
+from bot.core.clock import now
 from bot.services import Services
 from bot.store import Broadcast, Message
 

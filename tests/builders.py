@@ -7,11 +7,11 @@ import itertools
 import uuid
 
 from bot.channels.base import InboundMessage
-from bot.clock import now
-from bot.config import Settings
-from bot.contacts import identify
+from bot.contacts.lookup import identify
+from bot.core.clock import now
+from bot.core.config import Settings
+from bot.pipeline.simulator import Simulator
 from bot.services import Services
-from bot.simulator import Simulator
 from bot.store import ContactStatus
 
 _numbers = itertools.count(1)

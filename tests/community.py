@@ -7,8 +7,8 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from bot.clock import now
-from bot.community_ticks import scrub_sent
+from bot.core.clock import now
+from bot.reports.ticks import scrub_sent
 from bot.store import Feedback, Report
 from tests.builders import chat, make_contact
 

@@ -17,8 +17,8 @@ from cryptography.fernet import Fernet
 from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 
-from bot.config import Settings
-from bot.db import Database
+from bot.core.config import Settings
+from bot.core.db import Database
 from bot.services import Services
 from bot.store import Base
 from tests.builders import running

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from bot.accounts import create_user
-from bot.api_tokens import create_token
+from bot.accounts.service import create_user
+from bot.accounts.tokens import create_token
 from bot.services import Services
 
 PASSWORD = "correct horse battery"

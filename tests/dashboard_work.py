@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.clock import now
-from bot.reports import file_report
+from bot.core.clock import now
+from bot.reports.service import file_report
 from bot.services import Services
 from bot.store import Contact, Feedback
 from tests.builders import make_contact

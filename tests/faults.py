@@ -11,8 +11,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from bot.clock import now
-from bot.crypto import keyring
+from bot.core.clock import now
+from bot.core.crypto import keyring
 from bot.store import Contact, ContactStatus, Identity
 from tests.conftest import TEST_KEY
 from tests.fakes.fixtures import ACCOUNT_SID, AUTH_TOKEN, BOT_TOKEN, TWILIO_NUMBER
@@ -55,7 +55,7 @@ def env_for_web(database_url: str, tmp_path, **extra: str) -> dict:
 
 
 def command(arguments: list[str]) -> list[str]:
-    return [sys.executable, "-c", "from bot.cli import main; main()", *arguments]
+    return [sys.executable, "-c", "from bot.cli.main import main; main()", *arguments]
 
 
 def start(arguments: list[str], environment: dict, cwd: Path,

@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from bot.clock import now
+from bot.core.clock import now
 from bot.meetings import reminders, service
 from bot.services import Services
 from bot.store import Invitation, Meeting, Message
@@ -55,7 +55,7 @@ def outbound_count(services: Services, contact_id: int) -> int:
 def run_cli(settings, *args, input: str | None = None):
     from click.testing import CliRunner
 
-    from bot.cli import main
+    from bot.cli.main import main
 
     env = {"MASHWARA_DATABASE_URL": settings.database_url,
            "MASHWARA_ENCRYPTION_KEY": settings.encryption_keys[0],

@@ -3,8 +3,8 @@ import datetime as dt
 import time_machine
 from sqlalchemy import func, select
 
-from bot.clock import now
-from bot.housekeeping import purge_message_texts, retry_inbound
+from bot.core.clock import now
+from bot.pipeline.housekeeping import purge_message_texts, retry_inbound
 from bot.services import Services
 from bot.store import Direction, Message, Status
 from tests.builders import chat, make_contact

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from bot.clock import now
+from bot.core.clock import now
 from bot.store import ApiToken
 from dashboard.api.registry import ROUTES
 from tests.builders import chat, make_contact

@@ -8,7 +8,7 @@ import datetime as dt
 import time_machine
 from sqlalchemy import select
 
-from bot.contact_import import add_member, group_by_name
+from bot.contacts.imports import add_member, group_by_name
 from bot.store import AuditEvent, Broadcast, Invitation, Report
 from tests.builders import make_contact
 from tests.dashboard_builders import bearer, make_token

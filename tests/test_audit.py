@@ -2,7 +2,7 @@ import pytest
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import DatabaseError
 
-from bot import audit
+from bot.audit import trail as audit
 from bot.store import AuditEvent
 
 

@@ -8,7 +8,7 @@ import re
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.store import AuditEvent
 from tests.builders import chat, make_contact
 from tests.dashboard_builders import PASSWORD, csrf, make_user, sign_in, signed_in
@@ -133,7 +133,7 @@ def test_key_rotation_is_recorded(services, settings):
            "MASHWARA_ENCRYPTION_KEY": f"{new_key},{settings.encryption_keys[0]}"}
     result = CliRunner().invoke(main, ["keys", "rotate"], env=env)
     assert result.exit_code == 0, result.output
-    from bot.crypto import configure
+    from bot.core.crypto import configure
 
     configure(settings.encryption_keys)  # the rest of the suite uses the test key
     [rotated] = events(services, "keys.rotate")

@@ -4,7 +4,7 @@ import io
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.store import Group, GroupMember
 from tests.broadcasting import at
 from tests.builders import make_contact

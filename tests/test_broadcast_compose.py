@@ -2,9 +2,9 @@ import datetime as dt
 
 import pytest
 
-from bot import segments
 from bot.broadcasts.compose import final_texts
-from bot.clock import now
+from bot.core.clock import now
+from bot.text import segments
 from tests.broadcasting import at, draft, preview
 from tests.builders import make_contact
 
@@ -93,7 +93,7 @@ def test_people_only_on_an_unconfigured_channel_are_counted_as_unreachable(servi
 
 
 def test_quiet_hours_setting_is_checked_at_start(tmp_path):
-    from bot import config
+    from bot.core import config
 
     base = {"MASHWARA_INSTANCE_DIR": str(tmp_path)}
     with pytest.raises(config.ConfigError, match="MASHWARA_BROADCAST_QUIET_HOURS"):

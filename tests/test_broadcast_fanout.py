@@ -1,10 +1,10 @@
 import pytest
 from sqlalchemy import select, update
 
-from bot import segments
 from bot.broadcasts.fanout import fan_out
-from bot.clock import now
+from bot.core.clock import now
 from bot.store import Contact, Group, GroupMember, Identity, Priority, Status
+from bot.text import segments
 from tests.broadcasting import TEXTS, fire, outbox, schedule
 from tests.builders import make_contact
 

@@ -9,9 +9,9 @@ from sqlalchemy import select, update
 from bot.broadcasts import control, runner
 from bot.channels import FACTORIES
 from bot.channels.base import SendResult
-from bot.clock import now
-from bot.erasure import erase_contact
-from bot.outbox import enqueue
+from bot.contacts.erasure import erase_contact
+from bot.core.clock import now
+from bot.outbound.outbox import enqueue
 from bot.store import (
     Broadcast,
     BroadcastRun,

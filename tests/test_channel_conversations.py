@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from bot.contacts import find_identity
+from bot.contacts.lookup import find_identity
 from bot.store import Contact, Direction, Message, Status
 from tests.fakes.payloads import sms_form, tg_callback, tg_text, twilio_signature
 

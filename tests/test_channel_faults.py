@@ -15,8 +15,8 @@ from pathlib import Path
 
 from sqlalchemy import select, update
 
-from bot.clock import now
-from bot.outbox import enqueue
+from bot.core.clock import now
+from bot.outbound.outbox import enqueue
 from bot.store import Direction, Identity, Message, Status
 from tests.builders import make_contact
 from tests.conftest import TEST_KEY
@@ -98,7 +98,7 @@ def test_a_worker_killed_mid_queue_loses_nothing(channel_services, channel_setti
     texts = queue_for(channel_services, "telegram", chats, per_person=2)
     fake_telegram.latency = 0.2
     worker = subprocess.Popen(
-        [sys.executable, "-c", "from bot.cli import main; main()", "worker"],
+        [sys.executable, "-c", "from bot.cli.main import main; main()", "worker"],
         cwd=tmp_path, env=_worker_env(channel_settings, tmp_path),
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

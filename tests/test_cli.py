@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import main
+from bot.cli.main import main
 
 MASHWARA = str(Path(sys.executable).parent / "mashwara")
 
@@ -45,7 +45,7 @@ def test_chat_completes_registration_in_dari(settings):
     result = CliRunner().invoke(main, ["chat", "--lang", "fa", "--as", "+93700000077"],
                                 input=lines, env=env_for(settings))
     assert result.exit_code == 0, result.output
-    from bot.contacts import find_identity
+    from bot.contacts.lookup import find_identity
     from bot.services import Services
     from bot.store import Contact
 

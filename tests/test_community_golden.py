@@ -10,7 +10,7 @@ import re
 import pytest
 import time_machine
 
-from bot import codes
+from bot.text import codes
 from tests.builders import make_contact
 from tests.golden import check_golden, transcript
 

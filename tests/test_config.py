@@ -4,7 +4,7 @@ import stat
 import pytest
 from cryptography.fernet import Fernet
 
-from bot import config
+from bot.core import config
 
 
 def test_defaults_generate_keys_into_the_instance_folder(tmp_path):

@@ -10,8 +10,9 @@ import threading
 import pytest
 from telegram.request import HTTPXRequest
 
-from bot.channels.base import Choice, OutboundMessage, Verdict
-from bot.channels.telegram import TelegramSender
+from bot.channels.base import OutboundMessage, Verdict
+from bot.channels.telegram.sender import TelegramSender
+from bot.text.render import Choice
 from tests.fakes.prism import RecordingProxy, start_prism
 
 

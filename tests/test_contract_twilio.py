@@ -9,8 +9,9 @@ import threading
 
 import pytest
 
-from bot.channels.base import Choice, OutboundMessage, Verdict
-from bot.channels.twilio import TwilioSender
+from bot.channels.base import OutboundMessage, Verdict
+from bot.channels.twilio.sender import TwilioSender
+from bot.text.render import Choice
 from tests.fakes.prism import RecordingProxy, start_prism
 
 

@@ -1,8 +1,8 @@
 from cryptography.fernet import Fernet
 from sqlalchemy import text
 
-from bot import crypto
-from bot.contacts import find_identity
+from bot.contacts.lookup import find_identity
+from bot.core import crypto
 from tests.builders import make_contact
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pyotp
 import time_machine
 
-from bot.clock import now
+from bot.core.clock import now
 from bot.store import User
 from dashboard.ratelimit import PER_ACCOUNT, PER_ADDRESS
 from tests.dashboard_builders import PASSWORD, csrf, make_user, sign_in

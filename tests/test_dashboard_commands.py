@@ -6,8 +6,8 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import select
 
-from bot.accounts import authenticate
-from bot.cli import main
+from bot.accounts.service import authenticate
+from bot.cli.main import main
 from bot.store import Contact, Group, User
 
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from bot.clock import now
-from bot.segments import count
+from bot.core.clock import now
+from bot.text.segments import count
 from tests.dashboard_builders import PASSWORD, make_user
 
 CHROMIUM = "/usr/bin/chromium"
@@ -107,7 +107,7 @@ def test_a_coordinator_works_in_dari_in_a_real_browser(page, live_url, services)
 
 
 def test_a_coordinator_runs_a_meeting_a_broadcast_and_a_report(page, live_url, services):
-    from bot.contact_import import add_member, group_by_name
+    from bot.contacts.imports import add_member, group_by_name
     from bot.store import Report
     from tests.builders import make_contact
     from tests.dashboard_work import make_report

@@ -219,10 +219,11 @@ def test_form_errors_are_in_the_readers_language(app, services):
     assert "«0700» شماره تلفن بین‌المللی" in response.get_data(as_text=True)
 
 
-def test_features_add_panels_to_the_overview(app, services, tmp_path):
+def test_features_add_panels_to_the_overview(app, services, tmp_path, monkeypatch):
     from jinja2 import ChoiceLoader, DictLoader
 
-    from dashboard.panels import PANELS, add_panel
+    from dashboard.panels import Panel
+    from dashboard.views import work_panels
 
     app.jinja_loader  # noqa: B018  (builds the loader before it is wrapped)
     app.jinja_env.loader = ChoiceLoader([app.jinja_env.loader, DictLoader({
@@ -230,14 +231,12 @@ def test_features_add_panels_to_the_overview(app, services, tmp_path):
                            "{{ bar_table('Reports by category', data.bars) }}"})])
     from dashboard.charts import bars
 
-    add_panel("test", 50, "reports.view", "panel_test.html",
-              lambda db: {"bars": bars([("threats", 3), ("services", 1)])})
-    try:
-        page = signed_in(app, services, "viewer").get("/dashboard/overview/")
-        text = page.get_data(as_text=True)
-        assert 'id="panel-test"' in text and "Reports by category" in text and "threats" in text
-    finally:
-        PANELS.pop("test")
+    monkeypatch.setattr(work_panels, "PANELS", (*work_panels.PANELS, Panel(
+        "test", 50, "reports.view", "panel_test.html",
+        lambda db: {"bars": bars([("threats", 3), ("services", 1)])})))
+    page = signed_in(app, services, "viewer").get("/dashboard/overview/")
+    text = page.get_data(as_text=True)
+    assert 'id="panel-test"' in text and "Reports by category" in text and "threats" in text
 
 
 def test_a_very_large_import_is_sent_to_the_command_line(app, services):

@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from bot.broadcasts import compose
-from bot.clock import now
+from bot.core.clock import now
 from bot.meetings import service
 from bot.store import Meeting, Role
 from dashboard.permissions import PUBLIC, can, permission_of
@@ -33,13 +33,13 @@ class As:
 def _samples(services) -> dict:
     contact_id, _, _ = make_contact(services)
     other_user, _ = make_user(services, "viewer", email="someone@example.org")
-    from bot.contact_import import add_member, group_by_name
+    from bot.contacts.imports import add_member, group_by_name
 
     with services.database.write() as db:
         group = group_by_name(db, "Kabul shura")
         add_member(db, group, contact_id)
         group_id = group.id
-    from bot.api_tokens import create_token
+    from bot.accounts.tokens import create_token
 
     with services.database.write() as db:
         token_id = create_token(db, "sample", "viewer", None)[0].id

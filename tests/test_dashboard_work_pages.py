@@ -95,7 +95,7 @@ def test_feedback_text_only_for_those_allowed(app, services):
 
 @time_machine.travel(NOW, tick=False)
 def test_a_meeting_is_created_for_a_group_and_the_roster_shows_answers(app, services):
-    from bot.contact_import import add_member, group_by_name
+    from bot.contacts.imports import add_member, group_by_name
     contact_id, _, _ = make_contact(services)
     with services.database.write() as db:
         group = group_by_name(db, "Dand shura")

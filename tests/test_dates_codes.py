@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from bot.codes import ALPHABET, new_code, parse_code
-from flows.dates import jalali_to_gregorian, jalali_year, parse_date
+from bot.text.codes import ALPHABET, new_code, parse_code
+from bot.text.dates import jalali_to_gregorian, jalali_year, parse_date
 
 TODAY = dt.date(2026, 11, 23)
 

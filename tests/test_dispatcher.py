@@ -5,9 +5,9 @@ import threading
 from sqlalchemy import select
 
 from bot.channels.base import SendResult
-from bot.clock import now
-from bot.dispatcher import Dispatcher
-from bot.outbox import enqueue
+from bot.core.clock import now
+from bot.outbound.outbox import enqueue
+from bot.pipeline.dispatcher import Dispatcher
 from bot.store import Identity, Message, Priority, Status
 from tests.builders import make_contact
 
@@ -157,7 +157,7 @@ def test_a_reply_does_not_wait_for_that_persons_queued_broadcast_row(services, s
 def test_a_busy_store_does_not_lose_a_verdict(services, settings, monkeypatch):
     from sqlalchemy.exc import OperationalError
 
-    import bot.dispatcher
+    import bot.pipeline.dispatcher
 
     _, identity_id, _ = make_contact(services)
     (message_id,) = queue(services, identity_id, ["hello"])
@@ -172,7 +172,7 @@ def test_a_busy_store_does_not_lose_a_verdict(services, settings, monkeypatch):
         real(outcomes)
 
     monkeypatch.setattr(dispatcher, "record", busy_twice)
-    monkeypatch.setattr(bot.dispatcher, "RECORD_RETRIES", (0, 0, 0))
+    monkeypatch.setattr(bot.pipeline.dispatcher, "RECORD_RETRIES", (0, 0, 0))
     dispatcher.run_once()
     assert len(sender.sent) == 1 and len(attempts) == 3
     assert statuses(services)[message_id].status == Status.SENT

@@ -13,11 +13,11 @@ from sqlalchemy import select, text
 
 from bot.channels import FACTORIES
 from bot.channels.base import SendResult
-from bot.clock import now
-from bot.contact_import import add_member, group_by_name
-from bot.crypto import keyring
-from bot.erasure import purge_erased
-from bot.linking import link_phone
+from bot.contacts.erasure import purge_erased
+from bot.contacts.imports import add_member, group_by_name
+from bot.contacts.linking import link_phone
+from bot.core.clock import now
+from bot.core.crypto import keyring
 from bot.store import Base, Contact, Feedback, Invitation, Message, Report, Status
 from tests.broadcasting import fire, schedule
 from tests.builders import inbound, make_contact

@@ -3,8 +3,8 @@ import datetime as dt
 import time_machine
 from sqlalchemy import func, select
 
-from bot.clock import now
-from bot.housekeeping import expire_sessions
+from bot.core.clock import now
+from bot.pipeline.housekeeping import expire_sessions
 from bot.store import ConversationSession
 from tests.builders import chat, make_contact
 

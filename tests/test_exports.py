@@ -4,8 +4,8 @@ import io
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from bot.cli import main
-from bot.exports import write_csv, write_xlsx
+from bot.cli.main import main
+from bot.core.exports import write_csv, write_xlsx
 from tests.builders import make_contact
 
 HOSTILE = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3+cmd|' /C calc'!A0", "@SUM(A1)", "کابل",

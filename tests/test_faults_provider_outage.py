@@ -17,8 +17,8 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from bot.clock import now
-from bot.outbox import enqueue
+from bot.core.clock import now
+from bot.outbound.outbox import enqueue
 from bot.store import Direction, Identity, Message, Status
 from tests import faults
 from tests.fakes.server import Fault

@@ -123,9 +123,9 @@ def test_cancelling_feedback_keeps_nothing(services):
 
 def test_every_topic_category_and_status_has_text_in_every_language():
     import locales
-    from bot.config import FEEDBACK_TOPICS
     from bot.store import ReportStatus
-    from flows.report import CATEGORIES, WHEN
+    from bot.text.vocabulary import CATEGORIES, FEEDBACK_TOPICS
+    from flows.report import WHEN
 
     wanted = ([f"feedback.topic.{t}" for t in FEEDBACK_TOPICS]
               + [f"report.category.{c}" for c in CATEGORIES]

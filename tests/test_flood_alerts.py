@@ -3,8 +3,8 @@ import datetime as dt
 import time_machine
 from sqlalchemy import select
 
-from bot.clock import now
-from bot.housekeeping import retry_inbound
+from bot.core.clock import now
+from bot.pipeline.housekeeping import retry_inbound
 from bot.services import Services
 from bot.store import AuditEvent, Identity, Message, Priority
 from tests.builders import chat, make_contact

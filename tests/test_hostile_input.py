@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from bot.clock import now
+from bot.core.clock import now
 from bot.store import ConversationSession, Direction, Message, Status
+from bot.text.keywords import match
+from bot.text.normalize import normalize
 from flows.engine import FLOWS
-from flows.keywords import match
-from flows.normalize import normalize
 from tests.builders import chat, make_contact
 
 ANY_TEXT = st.text(st.characters(codec="utf-8"), max_size=5000)

@@ -96,7 +96,7 @@ def test_a_failing_flow_apologises_and_keeps_the_message(services, monkeypatch):
 
 
 def test_an_unprocessed_message_is_picked_up_by_the_worker(services):
-    from bot.housekeeping import retry_inbound
+    from bot.pipeline.housekeeping import retry_inbound
 
     receipt = services.inbox.record(inbound("hi"))
     with services.database.write() as db:

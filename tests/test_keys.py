@@ -1,10 +1,10 @@
 from cryptography.fernet import Fernet
 from sqlalchemy import text
 
-from bot import crypto
-from bot.contacts import find_identity
-from bot.keys import rotate, targets
+from bot.contacts.lookup import find_identity
+from bot.core import crypto
 from bot.store import Contact
+from bot.store.keys import rotate, targets
 from tests.builders import chat, make_contact
 
 

@@ -1,7 +1,8 @@
 import pytest
 
+from bot import features
 from bot.store import Contact, ContactStatus
-from flows.keywords import Keyword, register
+from bot.text.keywords import Keyword, install
 from tests.builders import chat, make_contact
 
 
@@ -63,7 +64,6 @@ def test_delete_erases_after_confirmation(services):
 
 
 def test_an_alias_cannot_belong_to_two_keywords():
-    import flows  # noqa: F401
-
     with pytest.raises(ValueError, match="already HELP's"):
-        register(Keyword("OTHER", "help", aliases={"en": ("help",)}))
+        install([*features.parts("KEYWORDS"), Keyword("OTHER", "help", aliases={"en": ("help",)})])
+    features.install()

@@ -2,8 +2,8 @@ import datetime as dt
 
 import time_machine
 
-from bot import leases
-from bot.clock import now
+from bot.core.clock import now
+from bot.pipeline import leases
 
 TTL = dt.timedelta(seconds=30)
 

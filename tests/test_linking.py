@@ -6,8 +6,8 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from bot.clock import now
-from bot.linking import link_phone
+from bot.contacts.linking import link_phone
+from bot.core.clock import now
 from bot.store import Contact, ConversationSession, Group, GroupMember, Identity
 from tests.builders import make_contact
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from bot.meetings.calendar import local_date, local_time
+from bot.text.calendar import local_date, local_time
 
 DAY = dt.date(2026, 12, 1)
 

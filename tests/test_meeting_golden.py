@@ -9,11 +9,11 @@ import datetime as dt
 import pytest
 import time_machine
 
-from bot.clock import now
+from bot.core.clock import now
 from bot.meetings import service
 from bot.services import Services
 from bot.store import Meeting
-from flows.normalize import localize_digits
+from bot.text.normalize import localize_digits
 from tests.builders import chat, make_contact
 from tests.golden import check_golden
 from tests.meeting_builders import KABUL_START, invite, make_meeting, tick

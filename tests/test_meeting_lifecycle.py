@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from bot.channels.base import InboundMessage
-from bot.clock import now
+from bot.core.clock import now
 from bot.meetings import attendance, service
 from bot.services import Services
 from bot.store import Meeting, Response

@@ -8,8 +8,8 @@ import uuid
 import psycopg
 from sqlalchemy import text
 
-from bot import migrate
-from bot.config import Settings
+from bot.core import migrate
+from bot.core.config import Settings
 from bot.services import Services
 from bot.store import Message
 from tests.conftest import PG_SERVER, TEST_KEY

@@ -1,7 +1,8 @@
 import pytest
 
-from flows.keywords import match
-from flows.normalize import clean, localize_digits, normalize
+from bot import features
+from bot.text.keywords import match
+from bot.text.normalize import clean, localize_digits, normalize
 
 
 @pytest.mark.parametrize(
@@ -53,15 +54,13 @@ def test_pashto_words_stay_distinct_from_look_alikes():
     ],
 )
 def test_keywords_match_in_every_script(typed, keyword):
-    import flows  # noqa: F401  (registers the keywords)
-
+    features.install()
     matched = match(normalize(typed))
     assert matched is not None and matched[0].name == keyword
 
 
 def test_keyword_must_be_the_whole_message():
-    import flows  # noqa: F401
-
+    features.install()
     assert match(normalize("stop the violence in our village")) is None
 
 

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from bot.channels.base import Pace
-from bot.pacing import Pacer, TokenBucket, WindowLimit
+from bot.pipeline.pacing import Pacer, TokenBucket, WindowLimit
 
 
 class Clock:

@@ -1,7 +1,7 @@
 from sqlalchemy import func, select
 
-from bot.clock import now
-from bot.erasure import purge_erased
+from bot.contacts.erasure import purge_erased
+from bot.core.clock import now
 from bot.store import Contact, ContactStatus, Identity, Message
 from tests.builders import chat
 
@@ -14,7 +14,7 @@ def register(person, *answers):
 
 
 def contact_of(services, person) -> Contact | None:
-    from bot.contacts import find_identity
+    from bot.contacts.lookup import find_identity
 
     with services.database.read() as db:
         identity = find_identity(db, "sim", person.address)

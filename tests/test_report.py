@@ -129,7 +129,7 @@ def test_flooding_is_slowed_down_and_nothing_more_is_stored(strict):
 
 
 def test_flood_counts_are_purged_once_their_hour_is_over(strict):
-    from bot.ticks import TICKS
+    from bot.core.ticks import TICKS
 
     say_all(person(strict), NAMED)
     assert TICKS["purge-quotas"].run(strict) == 0

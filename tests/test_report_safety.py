@@ -7,7 +7,7 @@ import re
 
 from sqlalchemy import select, text
 
-from bot.crypto import keyring
+from bot.core.crypto import keyring
 from bot.store import Base, Direction, Message, ScrubAfterSend
 from tests.builders import inbound
 from tests.community import ANONYMOUS, NAMED, person, reports, say_all, scrub
@@ -99,7 +99,7 @@ def test_a_named_report_stays_linked_and_is_not_scrubbed(services):
 def test_reports_can_be_read_after_a_key_rotation(services, settings):
     from cryptography.fernet import Fernet
 
-    from bot import crypto
+    from bot.core import crypto
 
     say_all(person(services), NAMED)
     old = settings.encryption_keys[0]
@@ -111,7 +111,7 @@ def test_reports_can_be_read_after_a_key_rotation(services, settings):
 
 
 def test_the_scrub_tick_is_registered_and_runs(services):
-    from bot.ticks import TICKS
+    from bot.core.ticks import TICKS
 
     sim = person(services)
     say_all(sim, ANONYMOUS)

@@ -8,9 +8,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from bot.clock import now
-from bot.erasure import erase_contact
-from bot.reports import change_status
+from bot.contacts.erasure import erase_contact
+from bot.core.clock import now
+from bot.reports.service import change_status
 from bot.services import Services
 from bot.store import (
     Contact,

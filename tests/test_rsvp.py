@@ -8,9 +8,9 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
-from bot.clock import now
-from bot.contacts import identify
-from bot.erasure import erase_contact
+from bot.contacts.erasure import erase_contact
+from bot.contacts.lookup import identify
+from bot.core.clock import now
 from bot.meetings import reminders, service
 from bot.store import Contact, Invitation, Meeting, MeetingReminder, Message, Response
 from tests.builders import chat, make_contact
@@ -192,7 +192,7 @@ def test_check_in_needs_an_invitation_and_the_right_code(services, frozen):
 
 @pytest.mark.parametrize("lang", ["en", "fa", "ps", "ar", "fr"])
 def test_an_invitation_fits_in_three_sms_segments(services, lang):
-    from bot.segments import count
+    from bot.text.segments import count
 
     contact_id, someone = person(services, lang)
     invite(services, make_meeting(services), contact_id)

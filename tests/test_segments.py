@@ -1,6 +1,6 @@
 import pytest
 
-from bot.segments import count
+from bot.text.segments import count
 
 
 @pytest.mark.parametrize(

@@ -7,10 +7,11 @@ import asyncio
 
 import pytest
 
-from bot.channels.base import Choice, OutboundMessage, Verdict
+from bot.channels.base import OutboundMessage, Verdict
 from bot.channels.split import split
-from bot.channels.telegram import TelegramSender
-from bot.channels.twilio import TwilioSender
+from bot.channels.telegram.sender import TelegramSender
+from bot.channels.twilio.sender import TwilioSender
+from bot.text.render import Choice
 from tests.fakes.fixtures import PUBLIC_URL, TWILIO_NUMBER
 from tests.fakes.twilio import OPTED_OUT
 

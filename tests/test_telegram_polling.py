@@ -8,8 +8,8 @@ import time
 
 from sqlalchemy import select
 
-from bot.channels.telegram_poll import ALLOWED_UPDATES, poll, set_webhook
-from bot.commands.telegram import handler
+from bot.channels.telegram.poll import ALLOWED_UPDATES, poll, set_webhook
+from bot.cli.telegram import handler
 from bot.store import Direction, Message
 from tests.fakes.fixtures import PUBLIC_URL, WEBHOOK_SECRET
 from tests.fakes.payloads import tg_callback, tg_text
@@ -71,7 +71,7 @@ def test_an_update_is_fetched_again_while_the_store_is_down(channel_services, fa
     update = tg_text(CHAT, "hello")
     fake_telegram.updates = [update]
     stop = threading.Event()
-    monkeypatch.setattr("bot.channels.telegram_poll.PAUSE_SECONDS", 0.1)
+    monkeypatch.setattr("bot.channels.telegram.poll.PAUSE_SECONDS", 0.1)
     thread = threading.Thread(target=lambda: asyncio.run(
         poll(channel_services.settings, flaky, stop, poll_seconds=1)), daemon=True)
     thread.start()

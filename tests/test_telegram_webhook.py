@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from bot.contacts import find_identity
+from bot.contacts.lookup import find_identity
 from bot.store import Direction, Identity, Message, Status
 from tests.fakes.fixtures import WEBHOOK_SECRET
 from tests.fakes.payloads import (

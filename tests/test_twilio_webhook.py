@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from bot.clock import now
-from bot.contacts import find_identity, identify
-from bot.outbox import enqueue
+from bot.contacts.lookup import find_identity, identify
+from bot.core.clock import now
+from bot.outbound.outbox import enqueue
 from bot.store import Direction, Message, Status
 from tests.fakes.payloads import sms_form, status_form, twilio_signature
 

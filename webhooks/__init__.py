@@ -6,7 +6,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from . import telegram, twilio
+    from webhooks import telegram, twilio
 
     app.register_blueprint(telegram.blueprint)
     app.register_blueprint(twilio.blueprint)

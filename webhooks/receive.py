@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DBAPIError
 
 from bot.channels.base import InboundMessage
-from bot.inbox import Receipt
-from bot.services import Services
+from bot.pipeline.inbox import Receipt
+
+if TYPE_CHECKING:
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 

@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import hmac
 import logging
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, abort, current_app, jsonify, request
 from sqlalchemy.exc import DBAPIError
 
-from bot.clock import now
-from bot.linking import link_phone
-from bot.reachability import set_blocked
-from bot.services import Services
+from bot.contacts.linking import link_phone
+from bot.contacts.reachability import set_blocked
+from bot.core.clock import now
+from webhooks.receive import StoreUnavailable, receive
+from webhooks.telegram_updates import CHANNEL, Translated, translate
 
-from .receive import StoreUnavailable, receive
-from .telegram_updates import CHANNEL, Translated, translate
+if TYPE_CHECKING:
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # a header name  # nosec B105

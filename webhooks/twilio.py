@@ -10,16 +10,19 @@ replies go through the outbox, at the sender's pace.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Blueprint, Response, abort, current_app, request
 from sqlalchemy.exc import DBAPIError
 from twilio.request_validator import RequestValidator
 
 from bot.channels.base import InboundMessage
-from bot.clock import now
-from bot.receipts import record_receipt
-from bot.services import Services
+from bot.core.clock import now
+from bot.pipeline.receipts import record_receipt
+from webhooks.receive import StoreUnavailable, receive
 
-from .receive import StoreUnavailable, receive
+if TYPE_CHECKING:
+    from bot.services import Services
 
 CHANNEL = "sms"
 OPTED_OUT = "21610"

@@ -80,7 +80,7 @@ def recipients(
     """One row per recipient: contact_id, identity_id, channel, language.
 
     The identity is the contact's preferred channel if reachable, else the one they
-    were last seen on (as bot.notify chooses for a single message)."""
+    were last seen on (as bot.outbound.notify chooses for a single message)."""
     rank = func.row_number().over(
         partition_by=Identity.contact_id,
         order_by=(

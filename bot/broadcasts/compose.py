@@ -14,13 +14,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
 
-from bot import segments
+from bot.broadcasts import audience as audiences
+from bot.broadcasts.schedule import first_fire, parse_hhmm, quiet_until
 from bot.store import Broadcast, BroadcastStatus, Recurrence
-from flows.keywords import KEYWORDS
+from bot.text import segments
+from bot.text.keywords import KEYWORDS
 from locales import LANGUAGES, Translator
-
-from . import audience as audiences
-from .schedule import first_fire, parse_hhmm, quiet_until
 
 SMS_SEGMENT_WARNING = 4  # more than this many segments per message is worth a second look
 PAST_GRACE = dt.timedelta(minutes=1)

@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from bot.broadcasts.schedule import quiet_until
 from bot.store import Broadcast, BroadcastRun, BroadcastStatus, Message, RunStatus, Status
-
-from .schedule import quiet_until
 
 ACTIVE_RUNS = (RunStatus.FANNING_OUT, RunStatus.SENDING, RunStatus.PAUSED)
 UNSENT = (Status.QUEUED, Status.WAITING, Status.PAUSED)

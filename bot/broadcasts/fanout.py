@@ -28,9 +28,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from bot import segments
-from bot.crypto import keyring
-from bot.db import Database
+from bot.broadcasts import audience as audiences
+from bot.broadcasts.schedule import quiet_until
+from bot.core.crypto import keyring
+from bot.core.db import Database
 from bot.store import (
     Broadcast,
     BroadcastRun,
@@ -42,9 +43,7 @@ from bot.store import (
     Status,
 )
 from bot.store.base import UTCDateTime
-
-from . import audience as audiences
-from .schedule import quiet_until
+from bot.text import segments
 
 CHUNK = 5000  # contacts per transaction; SQLite holds its write lock ~0.1 s for one
 

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import select, update
 
-from bot import erasure
-from bot.exports import Filters, register_export
-from bot.services import Services
+from bot.broadcasts import runner
+from bot.broadcasts.control import UNSENT, counts
+from bot.contacts.erasure import Eraser
+from bot.core.exports import Filters, export
+from bot.core.ticks import Tick
 from bot.store import Broadcast, BroadcastRun, Message, Status
-from bot.ticks import register_tick
 
-from . import runner
-from .control import UNSENT, counts
+if TYPE_CHECKING:
+    from bot.services import Services
 
 
-@register_tick("broadcasts", 15)
 def broadcasts_tick(services: Services) -> dict[str, int]:
     return runner.tick(services)
 
 
-@erasure.register
 def cancel_pending_broadcasts(db, contact) -> None:
     """An erased person gets no announcement that was queued before."""
     db.execute(
@@ -30,12 +31,6 @@ def cancel_pending_broadcasts(db, contact) -> None:
     )
 
 
-@register_export(
-    "broadcasts",
-    ("broadcast", "name", "run", "fired_at", "run_status", "recipients", "queued", "sent",
-     "delivered", "failed", "opted_out", "cancelled", "sms_segments"),
-    "every broadcast run with its delivery counts (no personal data)",
-)
 def broadcast_rows(db, filters: Filters):
     query = (select(Broadcast.id, Broadcast.name, BroadcastRun)
              .join(BroadcastRun, BroadcastRun.broadcast_id == Broadcast.id)
@@ -62,3 +57,15 @@ RECIPIENT_COLUMNS = ("run", "message", "contact", "channel", "language", "status
                      "attempts", "sent_at", "delivered_at", "error_code")
 
 
+TICKS = (Tick("broadcasts", 15, broadcasts_tick),)
+
+
+EXPORTS = (
+    export(broadcast_rows, "broadcasts",
+    ("broadcast", "name", "run", "fired_at", "run_status", "recipients", "queued", "sent",
+     "delivered", "failed", "opted_out", "cancelled", "sms_segments"),
+    "every broadcast run with its delivery counts (no personal data)",),
+)
+
+
+ERASERS = (Eraser(("messages",), cancel_pending_broadcasts),)

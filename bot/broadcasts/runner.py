@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import TYPE_CHECKING
 
 from sqlalchemy import exists, select, update
 
-from bot import audit
-from bot.clock import now
-from bot.services import Services
+from bot.audit import trail as audit
+from bot.broadcasts.control import UNSENT, hold_quiet_sms, release_held
+from bot.broadcasts.fanout import Progress, fan_out, start_run
+from bot.broadcasts.schedule import next_fire
+from bot.core.clock import now
 from bot.store import (
     Broadcast,
     BroadcastRun,
@@ -29,9 +32,8 @@ from bot.store import (
     Status,
 )
 
-from .control import UNSENT, hold_quiet_sms, release_held
-from .fanout import Progress, fan_out, start_run
-from .schedule import next_fire
+if TYPE_CHECKING:
+    from bot.services import Services
 
 log = logging.getLogger(__name__)
 

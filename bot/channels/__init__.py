@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.config import Settings
-
-from . import telegram, twilio
-from .base import Sender
-from .sim import SimSender
+from bot.channels.base import Sender
+from bot.channels.sim.sender import SimSender
+from bot.channels.telegram import sender as telegram
+from bot.channels.twilio import sender as twilio
+from bot.core.config import Settings
 
 # channel name -> factory; a factory returns None when its channel is not configured
 FACTORIES: dict[str, Callable[[Settings], Sender | None]] = {

@@ -11,14 +11,7 @@ import enum
 from dataclasses import dataclass, field
 from typing import Protocol
 
-
-@dataclass(frozen=True)
-class Choice:
-    """One option of a menu: SMS shows it as a line "key. label", Telegram as a
-    button whose callback data is the key, so a press reads like a typed reply."""
-
-    key: str
-    label: str
+from bot.text.render import Choice
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,11 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.config import Settings
-from bot.db import insert_ignore
-from bot.notify import notify, translator
+from bot.core.config import Settings
+from bot.core.db import insert_ignore
+from bot.meetings import texts
+from bot.meetings.service import Fanout, MeetingError, invitees
+from bot.outbound.notify import notify, translator
 from bot.store import (
     Contact,
     ContactStatus,
@@ -20,9 +22,6 @@ from bot.store import (
     Priority,
     Response,
 )
-
-from . import texts
-from .service import Fanout, MeetingError, invitees
 
 # Check-in opens an hour before the start and closes two hours after the end.
 OPENS_BEFORE = dt.timedelta(hours=1)

@@ -6,19 +6,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.exports import Filters, register_export
+from bot.core.exports import Filters, export
+from bot.meetings.texts import local_start, localized
 from bot.store import Contact, Invitation, Meeting
 
-from .texts import local_start, localized
 
-
-@register_export(
-    "rsvps",
-    ("meeting_id", "meeting", "starts_at", "local_start", "time_zone", "meeting_status",
-     "contact_id", "name", "language", "response", "responded_at", "reconfirm", "invited_at",
-     "attended", "attended_at"),
-    "invitations and answers, one row per person and meeting (--status: a response)",
-)
 def rsvp_rows(db: Session, filters: Filters):
     query = (select(Invitation, Meeting, Contact)
              .join(Meeting, Meeting.id == Invitation.meeting_id)
@@ -32,3 +24,12 @@ def rsvp_rows(db: Session, filters: Filters):
                meeting.status, contact.id, contact.name, contact.language,
                invitation.response, invitation.responded_at, invitation.reconfirm,
                invitation.invited_at, invitation.attended, invitation.attended_at)
+
+
+EXPORTS = (
+    export(rsvp_rows, "rsvps",
+    ("meeting_id", "meeting", "starts_at", "local_start", "time_zone", "meeting_status",
+     "contact_id", "name", "language", "response", "responded_at", "reconfirm", "invited_at",
+     "attended", "attended_at"),
+    "invitations and answers, one row per person and meeting (--status: a response)",),
+)

@@ -13,9 +13,11 @@ import datetime as dt
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from bot.clock import now as clock_now
-from bot.config import Settings
-from bot.notify import notify, translator
+from bot.core.clock import now as clock_now
+from bot.core.config import Settings
+from bot.core.ticks import Tick
+from bot.meetings import texts
+from bot.outbound.notify import notify, translator
 from bot.store import (
     Contact,
     ContactStatus,
@@ -27,9 +29,6 @@ from bot.store import (
     ReminderKind,
     Response,
 )
-from bot.ticks import register_tick
-
-from . import texts
 
 QUORUM_BEFORE = dt.timedelta(hours=24)
 BATCH = 50
@@ -129,7 +128,6 @@ def tell_quorum(db: Session, meeting: Meeting, settings: Settings, now: dt.datet
     return int(notify(db, organiser, text, now=now, priority=Priority.ALERT) is not None)
 
 
-@register_tick("meeting-reminders", 30)
 def send_due(services) -> int:
     """Each due row in its own transaction, so one bad meeting does not hold up the rest."""
     at = clock_now()
@@ -140,3 +138,6 @@ def send_due(services) -> int:
         with services.database.write() as db:
             queued += run_due(db, row_id, services.settings, at) or 0
     return queued
+
+
+TICKS = (Tick("meeting-reminders", 30, send_due),)

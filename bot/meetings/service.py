@@ -13,9 +13,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.config import Settings
-from bot.db import insert_ignore
-from bot.notify import notify, translator
+from bot.core.config import Settings
+from bot.core.db import insert_ignore
+from bot.meetings import reminders, texts
+from bot.meetings.rsvp import ACTIVE, offer_digits
+from bot.outbound.notify import notify, translator
 from bot.store import (
     Contact,
     ContactStatus,
@@ -26,9 +28,6 @@ from bot.store import (
     Priority,
     Response,
 )
-
-from . import reminders, texts
-from .rsvp import ACTIVE, offer_digits
 
 
 class MeetingError(ValueError):

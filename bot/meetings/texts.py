@@ -5,14 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from bot.channels.base import Choice
-from bot.config import Settings
+from bot.core.config import Settings
 from bot.store import Meeting
-from flows.keywords import KEYWORDS
-from flows.normalize import localize_digits
+from bot.text.calendar import local_date, local_time
+from bot.text.keywords import KEYWORDS
+from bot.text.normalize import localize_digits
+from bot.text.render import Choice
 from locales import Translator
-
-from .calendar import local_date, local_time
 
 ANSWERS = ("yes", "no", "maybe")  # in the order of the digits 1, 2, 3
 

@@ -1,9 +1,9 @@
 """The store: SQLAlchemy models. Importing this package registers every table."""
 
-from .audit import AuditEvent
-from .base import Base
-from .broadcasts import Broadcast, BroadcastRun, BroadcastStatus, Recurrence, RunStatus
-from .community import (
+from bot.store.audit import AuditEvent
+from bot.store.base import Base
+from bot.store.broadcasts import Broadcast, BroadcastRun, BroadcastStatus, Recurrence, RunStatus
+from bot.store.community import (
     Feedback,
     InputQuota,
     Report,
@@ -11,8 +11,8 @@ from .community import (
     ReportStatus,
     ScrubAfterSend,
 )
-from .contacts import Contact, ContactStatus, Group, GroupMember, Identity
-from .meetings import (
+from bot.store.contacts import Contact, ContactStatus, Group, GroupMember, Identity
+from bot.store.meetings import (
     Invitation,
     Meeting,
     MeetingReminder,
@@ -20,9 +20,9 @@ from .meetings import (
     ReminderKind,
     Response,
 )
-from .messages import IN_FLIGHT, Direction, Message, Priority, Status
-from .sessions import ConversationSession, Lease
-from .users import ApiToken, LoginFailure, Role, User
+from bot.store.messages import IN_FLIGHT, Direction, Message, Priority, Status
+from bot.store.sessions import ConversationSession, Lease
+from bot.store.users import ApiToken, LoginFailure, Role, User
 
 __all__ = [
     "IN_FLIGHT",

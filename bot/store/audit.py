@@ -8,9 +8,8 @@ import datetime as dt
 from sqlalchemy import JSON, BigInteger, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.clock import now
-
-from .base import Base
+from bot.core.clock import now
+from bot.store.base import Base
 
 
 class AuditEvent(Base):

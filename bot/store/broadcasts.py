@@ -13,10 +13,9 @@ import json
 from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.clock import now
-from bot.crypto import Encrypted
-
-from .base import Base
+from bot.core.clock import now
+from bot.core.crypto import Encrypted
+from bot.store.base import Base
 
 
 class BroadcastStatus:

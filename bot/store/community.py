@@ -12,10 +12,9 @@ import datetime as dt
 from sqlalchemy import Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.clock import now
-from bot.crypto import Encrypted
-
-from .base import Base
+from bot.core.clock import now
+from bot.core.crypto import Encrypted
+from bot.store.base import Base
 
 
 class ReportStatus:

@@ -5,10 +5,9 @@ import datetime as dt
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.clock import now
-from bot.crypto import BlindIndex, Encrypted
-
-from .base import Base
+from bot.core.clock import now
+from bot.core.crypto import BlindIndex, Encrypted
+from bot.store.base import Base
 
 
 class ContactStatus:

@@ -8,9 +8,8 @@ import datetime as dt
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.clock import now
-
-from .base import Base
+from bot.core.clock import now
+from bot.store.base import Base
 
 
 class MeetingStatus:

@@ -15,10 +15,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.clock import now
-from bot.crypto import Encrypted, EncryptedJSON
-
-from .base import Base
+from bot.core.clock import now
+from bot.core.crypto import Encrypted, EncryptedJSON
+from bot.store.base import Base
 
 # SQLite only auto-increments an INTEGER PRIMARY KEY.
 BigId = BigInteger().with_variant(Integer(), "sqlite")

@@ -5,9 +5,8 @@ import datetime as dt
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from bot.clock import now
-
-from .base import Base
+from bot.core.clock import now
+from bot.store.base import Base
 
 
 class ConversationSession(Base):

@@ -8,11 +8,11 @@ from __future__ import annotations
 from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from ..permissions import public
-from ..security import add_headers
-from . import broadcasts, community, contacts, groups, meetings, messages  # noqa: F401  (they register their routes)
-from .openapi import document
-from .registry import ApiError, api, error_response
+from dashboard.api import broadcasts, community, contacts, groups, meetings, messages  # noqa: F401  (they register their routes)
+from dashboard.api.openapi import document
+from dashboard.api.registry import ApiError, api, error_response
+from dashboard.permissions import public
+from dashboard.security import add_headers
 
 api.after_request(add_headers)
 

@@ -9,16 +9,15 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import select
 
-from bot import audit
+from bot.audit import trail as audit
 from bot.broadcasts import compose, control, runner
 from bot.broadcasts.schedule import to_utc
-from bot.clock import now
+from bot.core.clock import now
 from bot.store import Broadcast, BroadcastStatus, Recurrence
+from dashboard.api.community import token_actor
+from dashboard.api.registry import ApiError, Call, PageQuery, cursor_after, endpoint, page_of, paged
+from dashboard.api.schema import spec
 from locales import LANGUAGES
-
-from .community import token_actor
-from .registry import ApiError, Call, PageQuery, cursor_after, endpoint, page_of, paged
-from .schema import spec
 
 STATUSES = (BroadcastStatus.DRAFT, BroadcastStatus.SCHEDULED, BroadcastStatus.SENDING,
             BroadcastStatus.PAUSED, BroadcastStatus.DONE, BroadcastStatus.CANCELLED)

@@ -10,14 +10,13 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import select
 
-from bot import audit
-from bot.clock import now
-from bot.reports import change_status
+from bot.audit import trail as audit
+from bot.core.clock import now
+from bot.reports.service import change_status
 from bot.store import Feedback, Report, ReportStatus
-from flows.report import CATEGORIES
-
-from .registry import ApiError, Call, PageQuery, cursor_after, endpoint, page_of, paged
-from .schema import spec
+from bot.text.vocabulary import CATEGORIES
+from dashboard.api.registry import ApiError, Call, PageQuery, cursor_after, endpoint, page_of, paged
+from dashboard.api.schema import spec
 
 
 def day():

@@ -8,13 +8,21 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import select
 
-from bot.contact_import import ContactFields, RowError, save_contact, validate
+from bot.contacts.imports import ContactFields, RowError, save_contact, validate
 from bot.store import Contact, ContactStatus, GroupMember, Identity
-from flows.registration import ROLES
+from bot.text.vocabulary import ROLES
+from dashboard.api.registry import (
+    ApiError,
+    Call,
+    PageQuery,
+    Reply,
+    cursor_after,
+    endpoint,
+    page_of,
+    paged,
+)
+from dashboard.api.schema import spec
 from locales import LANGUAGES
-
-from .registry import ApiError, Call, PageQuery, Reply, cursor_after, endpoint, page_of, paged
-from .schema import spec
 
 
 @dataclass

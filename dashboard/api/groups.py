@@ -8,12 +8,20 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import delete, func, select
 
-from bot.clock import now
-from bot.contact_import import add_member
+from bot.contacts.imports import add_member
+from bot.core.clock import now
 from bot.store import Contact, ContactStatus, Group, GroupMember
-
-from .registry import ApiError, Call, PageQuery, Reply, cursor_after, endpoint, page_of, paged
-from .schema import spec
+from dashboard.api.registry import (
+    ApiError,
+    Call,
+    PageQuery,
+    Reply,
+    cursor_after,
+    endpoint,
+    page_of,
+    paged,
+)
+from dashboard.api.schema import spec
 
 
 @dataclass

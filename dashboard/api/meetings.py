@@ -8,14 +8,13 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import func, select
 
-from bot import audit
-from bot.clock import now
+from bot.audit import trail as audit
+from bot.core.clock import now
 from bot.meetings import service
 from bot.store import Group, Invitation, Meeting, MeetingStatus, Response
-
-from .community import token_actor
-from .registry import ApiError, Call, PageQuery, cursor_after, endpoint, page_of, paged
-from .schema import spec
+from dashboard.api.community import token_actor
+from dashboard.api.registry import ApiError, Call, PageQuery, cursor_after, endpoint, page_of, paged
+from dashboard.api.schema import spec
 
 STATUSES = (MeetingStatus.SCHEDULED, MeetingStatus.CHANGED, MeetingStatus.CANCELLED,
             MeetingStatus.HELD)

@@ -10,9 +10,8 @@ from flask import current_app
 from sqlalchemy import select
 
 from bot.store import Message
-
-from .registry import Call, PageQuery, cursor_after, endpoint, page_of, paged
-from .schema import spec
+from dashboard.api.registry import Call, PageQuery, cursor_after, endpoint, page_of, paged
+from dashboard.api.schema import spec
 
 
 @dataclass

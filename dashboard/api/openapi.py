@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from .registry import ROUTES, ErrorBody, Route
-from .schema import MAX_INT, hints, json_schema, nested, type_schema
+from dashboard.api.registry import ROUTES, ErrorBody, Route
+from dashboard.api.schema import MAX_INT, hints, json_schema, nested, type_schema
 
 REASONS = {
     200: "OK", 201: "Created", 204: "No content", 400: "Bad request (query or JSON)",

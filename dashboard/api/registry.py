@@ -13,11 +13,10 @@ from typing import Any
 
 from flask import Blueprint, current_app, g, jsonify, request
 
-from bot.api_tokens import USE_PRECISION, note_use, verify_token
-from bot.clock import now
-
-from ..permissions import can
-from .schema import MAX_INT, Invalid, dump, parse, spec
+from bot.accounts.tokens import USE_PRECISION, note_use, verify_token
+from bot.core.clock import now
+from dashboard.api.schema import MAX_INT, Invalid, dump, parse, spec
+from dashboard.permissions import can
 
 api = Blueprint("api", __name__, url_prefix="/api")
 

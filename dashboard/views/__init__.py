@@ -1,8 +1,7 @@
 """The dashboard's pages: one blueprint each (made with dashboard.page.page_blueprint).
-To add a page, write its module and add its blueprint here."""
+To add a page, write its module (a blueprint `bp` and a NavItem `NAV`) and list it here."""
 
-from .. import work_panels  # noqa: F401  (registers the overview's work panels)
-from . import (
+from dashboard.views import (
     account,
     audit,
     broadcasts,
@@ -19,19 +18,7 @@ from . import (
     users,
 )
 
-PAGES = (
-    account.bp,
-    overview.bp,
-    contacts.bp,
-    groups.bp,
-    reports.bp,
-    feedback.bp,
-    meetings.bp,
-    broadcasts.bp,
-    messages.bp,
-    simulator.bp,
-    exports.bp,
-    users.bp,
-    tokens.bp,
-    audit.bp,
-)
+MODULES = (account, overview, contacts, groups, reports, feedback, meetings, broadcasts,
+           messages, simulator, exports, users, tokens, audit)
+PAGES = tuple(module.bp for module in MODULES)
+NAV = tuple(module.NAV for module in MODULES)

@@ -8,22 +8,21 @@ import time
 import segno
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
 
-from bot.accounts import authenticate, check_totp, find_user, new_totp_secret, totp_uri
-from bot.crypto import keyring
+from bot.accounts.service import authenticate, check_totp, find_user, new_totp_secret, totp_uri
+from bot.core.crypto import keyring
 from bot.store import User
+from dashboard.auth import safe_next, services, sign_in
+from dashboard.i18n import gettext as _
+from dashboard.nav import NavItem
+from dashboard.page import page_blueprint
+from dashboard.permissions import public, require
+from dashboard.ratelimit import blocked, clear, keys, record_failure
+from dashboard.trail import record
 from locales import LANGUAGES
-
-from ..auth import safe_next, services, sign_in
-from ..i18n import gettext as _
-from ..nav import add_nav
-from ..page import page_blueprint
-from ..permissions import public, require
-from ..ratelimit import blocked, clear, keys, record_failure
-from ..trail import record
 
 bp = page_blueprint("dashboard", template_folder="templates", static_folder="static",
                     static_url_path="/static")
-add_nav(90, "dashboard.account", "dash.nav.account", "account.self")
+NAV = NavItem(90, "dashboard.account", "dash.nav.account", "account.self")
 PENDING_SECONDS = 300
 
 

@@ -8,14 +8,13 @@ from flask import render_template, request
 from sqlalchemy import Select, select
 
 from bot.store import AuditEvent
-
-from ..auth import services
-from ..nav import add_nav
-from ..page import page_blueprint
-from ..permissions import require
+from dashboard.auth import services
+from dashboard.nav import NavItem
+from dashboard.page import page_blueprint
+from dashboard.permissions import require
 
 bp = page_blueprint("audit", "/audit")
-add_nav(88, "audit.index", "dash.nav.audit", "audit.view")
+NAV = NavItem(88, "audit.index", "dash.nav.audit", "audit.view")
 PAGE = 100
 FILTERS = ("action", "actor", "since", "until")
 

@@ -12,10 +12,9 @@ from bot.broadcasts.audience import FILTER_KEYS
 from bot.broadcasts.compose import Draft
 from bot.broadcasts.schedule import to_utc
 from bot.store import Recurrence
+from dashboard.auth import services
+from dashboard.i18n import gettext as _
 from locales import LANGUAGES
-
-from ..auth import services
-from ..i18n import gettext as _
 
 TEXT_LIMIT = 1600  # ten SMS segments of GSM-7, more than anyone should send
 

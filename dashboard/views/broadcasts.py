@@ -9,23 +9,22 @@ import dataclasses
 from flask import flash, redirect, render_template, url_for
 from sqlalchemy import select
 
-from bot import audit
+from bot.audit import trail as audit
 from bot.broadcasts import compose, control, runner
-from bot.clock import now
+from bot.core.clock import now
 from bot.store import Broadcast, Group, Recurrence
+from dashboard.auth import services
+from dashboard.i18n import current_language
+from dashboard.i18n import gettext as _
+from dashboard.nav import NavItem
+from dashboard.page import page_blueprint
+from dashboard.permissions import require
+from dashboard.views.broadcast_form import FormError, default_values, draft_of, values_from_form
+from dashboard.views.common import actor, choices, get_or_404
 from locales import LANGUAGES, NATIVE_NAMES
 
-from ..auth import services
-from ..i18n import current_language
-from ..i18n import gettext as _
-from ..nav import add_nav
-from ..page import page_blueprint
-from ..permissions import require
-from .broadcast_form import FormError, default_values, draft_of, values_from_form
-from .common import actor, choices, get_or_404
-
 bp = page_blueprint("broadcasts", "/broadcasts")
-add_nav(40, "broadcasts.index", "dash.nav.broadcasts", "broadcasts.view")
+NAV = NavItem(40, "broadcasts.index", "dash.nav.broadcasts", "broadcasts.view")
 
 
 @bp.get("/")

@@ -6,12 +6,11 @@ import datetime as dt
 
 from flask import abort, g, request
 
-from bot.exports import Filters
-from flows import places
-from flows.registration import ROLES
+from bot.core.exports import Filters
+from bot.text import places
+from bot.text.vocabulary import ROLES
+from dashboard.auth import services
 from locales import LANGUAGES
-
-from ..auth import services
 
 MAX_ID = 2**31 - 1
 

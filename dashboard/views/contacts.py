@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from bot.contact_import import (
+from bot.contacts.erasure import erase_contact
+from bot.contacts.imports import (
     COLUMNS,
     RowError,
     import_rows,
@@ -14,24 +15,22 @@ from bot.contact_import import (
     validate,
     validate_edit,
 )
-from bot.erasure import erase_contact
 from bot.store import Contact, ContactStatus, Group, GroupMember, Identity, Message
-from flows import places
-from flows.registration import ROLES
+from bot.text import places
+from bot.text.vocabulary import ROLES
+from dashboard.auth import services
+from dashboard.contact_search import Search, search
+from dashboard.i18n import gettext as _
+from dashboard.i18n import number, row_error
+from dashboard.nav import NavItem
+from dashboard.page import page_blueprint
+from dashboard.permissions import require
+from dashboard.trail import record
+from dashboard.views.common import get_or_404
 from locales import LANGUAGES
 
-from ..auth import services
-from ..contact_search import Search, search
-from ..i18n import gettext as _
-from ..i18n import number, row_error
-from ..nav import add_nav
-from ..page import page_blueprint
-from ..permissions import require
-from ..trail import record
-from .common import get_or_404
-
 bp = page_blueprint("contacts", "/contacts")
-add_nav(20, "contacts.index", "dash.nav.contacts", "contacts.view")
+NAV = NavItem(20, "contacts.index", "dash.nav.contacts", "contacts.view")
 # A web request must finish well inside gunicorn's timeout; bigger files go through
 # `mashwara contacts import`, which has no such limit.
 IMPORT_LIMIT = 2000

@@ -8,17 +8,16 @@ import tempfile
 
 from flask import Response, abort, g, render_template, request, send_file
 
-from bot.clock import now
-from bot.exports import EXPORTS, Filters, filter_details, write_csv, write_xlsx
-
-from ..auth import services
-from ..nav import add_nav
-from ..page import page_blueprint
-from ..permissions import can, require
-from ..trail import record
+from bot.core.clock import now
+from bot.core.exports import EXPORTS, Filters, filter_details, write_csv, write_xlsx
+from dashboard.auth import services
+from dashboard.nav import NavItem
+from dashboard.page import page_blueprint
+from dashboard.permissions import can, require
+from dashboard.trail import record
 
 bp = page_blueprint("exports", "/exports")
-add_nav(60, "exports.index", "dash.nav.exports", "exports.download")
+NAV = NavItem(60, "exports.index", "dash.nav.exports", "exports.download")
 FORMATS = ("csv", "xlsx")
 
 

@@ -7,15 +7,14 @@ from flask import render_template
 from sqlalchemy import select
 
 from bot.store import Feedback
-
-from ..auth import services
-from ..nav import add_nav
-from ..page import page_blueprint
-from ..permissions import require
-from .common import arg_choice, arg_date, choices, export_filters, page_number
+from dashboard.auth import services
+from dashboard.nav import NavItem
+from dashboard.page import page_blueprint
+from dashboard.permissions import require
+from dashboard.views.common import arg_choice, arg_date, choices, export_filters, page_number
 
 bp = page_blueprint("feedback", "/feedback")
-add_nav(27, "feedback.index", "dash.nav.feedback", "feedback.view")
+NAV = NavItem(27, "feedback.index", "dash.nav.feedback", "feedback.view")
 PAGE = 50
 
 

@@ -5,20 +5,19 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import delete, func, select
 
-from bot.clock import now
-from bot.contact_import import RowError, add_member, normal_phone
-from bot.contacts import find_identity
+from bot.contacts.imports import RowError, add_member, normal_phone
+from bot.contacts.lookup import find_identity
+from bot.core.clock import now
 from bot.store import Contact, ContactStatus, Group, GroupMember
-
-from ..auth import services
-from ..i18n import gettext as _
-from ..nav import add_nav
-from ..page import page_blueprint
-from ..permissions import require
-from .common import MAX_ID, get_or_404
+from dashboard.auth import services
+from dashboard.i18n import gettext as _
+from dashboard.nav import NavItem
+from dashboard.page import page_blueprint
+from dashboard.permissions import require
+from dashboard.views.common import MAX_ID, get_or_404
 
 bp = page_blueprint("groups", "/groups")
-add_nav(30, "groups.index", "dash.nav.groups", "groups.view")
+NAV = NavItem(30, "groups.index", "dash.nav.groups", "groups.view")
 
 
 @bp.get("/")

@@ -9,23 +9,22 @@ import datetime as dt
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from bot import audit
-from bot.clock import now
+from bot.audit import trail as audit
+from bot.core.clock import now
 from bot.meetings import attendance, service
 from bot.meetings.rsvp import ACTIVE
 from bot.meetings.texts import local_start, localized
 from bot.store import Group, Invitation, Meeting, Response
-
-from ..auth import services
-from ..i18n import current_language
-from ..i18n import gettext as _
-from ..nav import add_nav
-from ..page import page_blueprint
-from ..permissions import require
-from .common import actor, checked_id, get_or_404
+from dashboard.auth import services
+from dashboard.i18n import current_language
+from dashboard.i18n import gettext as _
+from dashboard.nav import NavItem
+from dashboard.page import page_blueprint
+from dashboard.permissions import require
+from dashboard.views.common import actor, checked_id, get_or_404
 
 bp = page_blueprint("meetings", "/meetings")
-add_nav(35, "meetings.index", "dash.nav.meetings", "meetings.view")
+NAV = NavItem(35, "meetings.index", "dash.nav.meetings", "meetings.view")
 
 
 def title_of(meeting: Meeting) -> str:

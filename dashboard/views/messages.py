@@ -6,14 +6,13 @@ from flask import render_template, request
 from sqlalchemy import select
 
 from bot.store import Direction, Message
-
-from ..auth import services
-from ..nav import add_nav
-from ..page import page_blueprint
-from ..permissions import require
+from dashboard.auth import services
+from dashboard.nav import NavItem
+from dashboard.page import page_blueprint
+from dashboard.permissions import require
 
 bp = page_blueprint("messages", "/messages")
-add_nav(40, "messages.index", "dash.nav.messages", "messages.view")
+NAV = NavItem(40, "messages.index", "dash.nav.messages", "messages.view")
 PAGE = 100
 MAX_ID = 2**63 - 1
 

@@ -6,22 +6,21 @@ import datetime as dt
 
 from flask import g, render_template
 
-from bot.clock import now
+from bot.core.clock import now
 from bot.store import Contact
-from flows import places
-
-from .. import stats
-from ..auth import services
-from ..charts import bars, columns
-from ..i18n import current_language, date
-from ..i18n import gettext as _
-from ..nav import add_nav
-from ..page import page_blueprint
-from ..panels import visible_panels
-from ..permissions import require
+from bot.text import places
+from dashboard import stats, work_panels
+from dashboard.auth import services
+from dashboard.charts import bars, columns
+from dashboard.i18n import current_language, date
+from dashboard.i18n import gettext as _
+from dashboard.nav import NavItem
+from dashboard.page import page_blueprint
+from dashboard.panels import visible_panels
+from dashboard.permissions import require
 
 bp = page_blueprint("overview", "/overview")
-add_nav(10, "overview.index", "dash.nav.overview", "overview.view")
+NAV = NavItem(10, "overview.index", "dash.nav.overview", "overview.view")
 
 
 def place_name(code: str | None) -> str:
@@ -43,7 +42,7 @@ def index():
         roles = stats.contacts_by(db, Contact.role)
         days = stats.messages_per_day(db, today)
         delivery = stats.delivery(db, now() - dt.timedelta(days=14))
-        panels = visible_panels(db, g.user)
+        panels = visible_panels(work_panels.PANELS, db, g.user)
     sent = sum(delivery.values())
     return render_template(
         "overview.html",

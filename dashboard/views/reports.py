@@ -7,21 +7,20 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from bot import audit
-from bot.clock import now
-from bot.reports import change_status, find_report
+from bot.audit import trail as audit
+from bot.core.clock import now
+from bot.reports.service import change_status, find_report
 from bot.store import Report, ReportChange, ReportStatus, Role, User
-from flows.report import CATEGORIES
-
-from ..auth import services
-from ..i18n import gettext as _
-from ..nav import add_nav
-from ..page import page_blueprint
-from ..permissions import require
-from .common import actor, arg_choice, arg_date, choices, export_filters, page_number
+from bot.text.vocabulary import CATEGORIES
+from dashboard.auth import services
+from dashboard.i18n import gettext as _
+from dashboard.nav import NavItem
+from dashboard.page import page_blueprint
+from dashboard.permissions import require
+from dashboard.views.common import actor, arg_choice, arg_date, choices, export_filters, page_number
 
 bp = page_blueprint("reports", "/reports")
-add_nav(25, "reports.index", "dash.nav.reports", "reports.view")
+NAV = NavItem(25, "reports.index", "dash.nav.reports", "reports.view")
 PAGE = 50
 NOTE_LIMIT = 2000
 

@@ -5,21 +5,20 @@ from __future__ import annotations
 from flask import g, redirect, render_template, request, session, url_for
 from sqlalchemy import select
 
-from bot.contacts import find_identity
-from bot.erasure import erase_contact
-from bot.outbox import choices_of
-from bot.render import as_text
-from bot.simulator import CHANNEL, Simulator
+from bot.contacts.erasure import erase_contact
+from bot.contacts.lookup import find_identity
+from bot.outbound.outbox import choices_of
+from bot.pipeline.simulator import CHANNEL, Simulator
 from bot.store import Message
+from bot.text.render import as_text
+from dashboard.auth import services
+from dashboard.nav import NavItem
+from dashboard.page import page_blueprint
+from dashboard.permissions import require
 from locales import LANGUAGES
 
-from ..auth import services
-from ..nav import add_nav
-from ..page import page_blueprint
-from ..permissions import require
-
 bp = page_blueprint("simulator", "/simulator")
-add_nav(50, "simulator.index", "dash.nav.simulator", "simulator.use")
+NAV = NavItem(50, "simulator.index", "dash.nav.simulator", "simulator.use")
 
 
 def _address() -> str:

@@ -5,19 +5,18 @@ from __future__ import annotations
 from flask import abort, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from bot.api_tokens import create_token
-from bot.clock import now
+from bot.accounts.tokens import create_token
+from bot.core.clock import now
 from bot.store import ApiToken, Role
-
-from ..auth import services
-from ..nav import add_nav
-from ..page import page_blueprint
-from ..permissions import require
-from ..trail import record
-from .common import get_or_404
+from dashboard.auth import services
+from dashboard.nav import NavItem
+from dashboard.page import page_blueprint
+from dashboard.permissions import require
+from dashboard.trail import record
+from dashboard.views.common import get_or_404
 
 bp = page_blueprint("tokens", "/tokens")
-add_nav(85, "tokens.index", "dash.nav.tokens", "tokens.manage")
+NAV = NavItem(85, "tokens.index", "dash.nav.tokens", "tokens.manage")
 
 
 def _page(new_token: str | None = None, status: int = 200):

@@ -5,20 +5,19 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from bot.accounts import AccountError, create_user
-from bot.clock import now
+from bot.accounts.service import AccountError, create_user
+from bot.core.clock import now
 from bot.store import Role, User
-
-from ..auth import services
-from ..i18n import gettext as _
-from ..nav import add_nav
-from ..page import page_blueprint
-from ..permissions import require
-from ..trail import record
-from .common import get_or_404
+from dashboard.auth import services
+from dashboard.i18n import gettext as _
+from dashboard.nav import NavItem
+from dashboard.page import page_blueprint
+from dashboard.permissions import require
+from dashboard.trail import record
+from dashboard.views.common import get_or_404
 
 bp = page_blueprint("users", "/users")
-add_nav(80, "users.index", "dash.nav.users", "users.manage")
+NAV = NavItem(80, "users.index", "dash.nav.users", "users.manage")
 
 
 @bp.get("/")

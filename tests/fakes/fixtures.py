@@ -6,9 +6,8 @@ import pytest
 
 from bot.services import Services
 from tests.builders import running
-
-from .telegram import FakeTelegram
-from .twilio import FakeTwilio
+from tests.fakes.telegram import FakeTelegram
+from tests.fakes.twilio import FakeTwilio
 
 ACCOUNT_SID = "AC" + "0" * 32
 AUTH_TOKEN = "test-auth-token"

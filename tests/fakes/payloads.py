@@ -8,7 +8,7 @@ import uuid
 
 from twilio.request_validator import RequestValidator
 
-from .fixtures import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_URL, TWILIO_NUMBER
+from tests.fakes.fixtures import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_URL, TWILIO_NUMBER
 
 _update_ids = itertools.count(10_000)
 _message_ids = itertools.count(1)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import argparse
 
-from .telegram import FakeTelegram
-from .twilio import FakeTwilio
+from tests.fakes.telegram import FakeTelegram
+from tests.fakes.twilio import FakeTwilio
 
 
 def main() -> None:

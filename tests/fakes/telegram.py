@@ -6,7 +6,7 @@ import itertools
 import json
 import time
 
-from .server import FakeServer, Request
+from tests.fakes.server import FakeServer, Request
 
 
 class FakeTelegram(FakeServer):

@@ -6,7 +6,7 @@ import base64
 import itertools
 import uuid
 
-from .server import FakeServer, Request
+from tests.fakes.server import FakeServer, Request
 
 OPTED_OUT = {"code": 21610, "message": "Attempt to send to unsubscribed recipient",
              "more_info": "https://www.twilio.com/docs/errors/21610", "status": 400}

@@ -8,7 +8,7 @@ Create Date: 2026-11-23 02:11:27.679050
 import sqlalchemy as sa
 from alembic import op
 
-import bot.crypto
+import bot.core.crypto
 import bot.store.base
 
 revision = "0001"
@@ -24,9 +24,9 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("language", sa.String(length=8), nullable=True),
-        sa.Column("name", bot.crypto.Encrypted(), nullable=True),
+        sa.Column("name", bot.core.crypto.Encrypted(), nullable=True),
         sa.Column("province", sa.String(length=64), nullable=True),
-        sa.Column("district", bot.crypto.Encrypted(), nullable=True),
+        sa.Column("district", bot.core.crypto.Encrypted(), nullable=True),
         sa.Column("role", sa.String(length=32), nullable=True),
         sa.Column("preferred_channel", sa.String(length=16), nullable=True),
         sa.Column("consent_at", bot.store.base.UTCDateTime(timezone=True), nullable=True),
@@ -86,7 +86,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("contact_id", sa.Integer(), nullable=False),
         sa.Column("channel", sa.String(length=16), nullable=False),
-        sa.Column("address", bot.crypto.Encrypted(), nullable=False),
+        sa.Column("address", bot.core.crypto.Encrypted(), nullable=False),
         sa.Column("address_index", sa.String(length=40), nullable=False),
         sa.Column("stopped_at", bot.store.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_at", bot.store.base.UTCDateTime(timezone=True), nullable=False),
@@ -131,7 +131,7 @@ def upgrade() -> None:
         sa.Column("channel", sa.String(length=16), nullable=False),
         sa.Column("contact_id", sa.Integer(), nullable=True),
         sa.Column("identity_id", sa.Integer(), nullable=True),
-        sa.Column("text", bot.crypto.Encrypted(), nullable=True),
+        sa.Column("text", bot.core.crypto.Encrypted(), nullable=True),
         sa.Column("choices", sa.JSON(), nullable=True),
         sa.Column("attachments", sa.JSON(), nullable=True),
         sa.Column("language", sa.String(length=8), nullable=True),

@@ -8,7 +8,7 @@ Create Date: 2026-11-23 02:49:13.125435
 import sqlalchemy as sa
 from alembic import op
 
-import bot.crypto
+import bot.core.crypto
 
 revision = "0002"
 down_revision = "0001"
@@ -23,19 +23,19 @@ def upgrade() -> None:
         batch_op.alter_column(
             "attachments",
             existing_type=sa.JSON(),
-            type_=bot.crypto.EncryptedJSON(),
+            type_=bot.core.crypto.EncryptedJSON(),
             existing_nullable=True,
             postgresql_using="attachments::text",
         )
-    _rewrite(bot.crypto.keyring().encrypt)
+    _rewrite(bot.core.crypto.keyring().encrypt)
 
 
 def downgrade() -> None:
-    _rewrite(bot.crypto.keyring().decrypt)
+    _rewrite(bot.core.crypto.keyring().decrypt)
     with op.batch_alter_table("messages", schema=None) as batch_op:
         batch_op.alter_column(
             "attachments",
-            existing_type=bot.crypto.EncryptedJSON(),
+            existing_type=bot.core.crypto.EncryptedJSON(),
             type_=sa.JSON(),
             existing_nullable=True,
             postgresql_using="attachments::json",

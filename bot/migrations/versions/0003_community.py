@@ -8,7 +8,7 @@ Create Date: 2026-11-23 02:30:15.956065
 import sqlalchemy as sa
 from alembic import op
 
-import bot.crypto
+import bot.core.crypto
 import bot.store.base
 
 revision = "0003"
@@ -24,7 +24,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("reference", sa.String(length=12), nullable=False),
         sa.Column("topic", sa.String(length=32), nullable=False),
-        sa.Column("text", bot.crypto.Encrypted(), nullable=False),
+        sa.Column("text", bot.core.crypto.Encrypted(), nullable=False),
         sa.Column("province", sa.String(length=64), nullable=True),
         sa.Column("language", sa.String(length=8), nullable=True),
         sa.Column("contact_id", sa.Integer(), nullable=True),
@@ -70,9 +70,9 @@ def upgrade() -> None:
         sa.Column("occurred", sa.String(length=16), nullable=False),
         sa.Column("occurred_on", sa.Date(), nullable=True),
         sa.Column("province", sa.String(length=64), nullable=True),
-        sa.Column("district", bot.crypto.Encrypted(), nullable=True),
-        sa.Column("location", bot.crypto.Encrypted(), nullable=True),
-        sa.Column("description", bot.crypto.Encrypted(), nullable=False),
+        sa.Column("district", bot.core.crypto.Encrypted(), nullable=True),
+        sa.Column("location", bot.core.crypto.Encrypted(), nullable=True),
+        sa.Column("description", bot.core.crypto.Encrypted(), nullable=False),
         sa.Column("urgent", sa.Boolean(), nullable=False),
         sa.Column("anonymous", sa.Boolean(), nullable=False),
         sa.Column("language", sa.String(length=8), nullable=True),
@@ -102,7 +102,7 @@ def upgrade() -> None:
         sa.Column("old_status", sa.String(length=16), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("by", sa.String(length=120), nullable=False),
-        sa.Column("note", bot.crypto.Encrypted(), nullable=True),
+        sa.Column("note", bot.core.crypto.Encrypted(), nullable=True),
         sa.Column("at", bot.store.base.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["report_code"],

@@ -8,7 +8,7 @@ Create Date: 2026-11-23 02:24:51.240570
 import sqlalchemy as sa
 from alembic import op
 
-import bot.crypto
+import bot.core.crypto
 import bot.store.base
 
 revision = "0004"

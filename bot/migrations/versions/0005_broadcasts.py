@@ -8,7 +8,7 @@ Create Date: 2026-11-23 02:24:47.274961
 import sqlalchemy as sa
 from alembic import op
 
-import bot.crypto
+import bot.core.crypto
 import bot.store.base
 
 revision = "0005"
@@ -23,7 +23,7 @@ def upgrade() -> None:
         "broadcasts",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=120), nullable=False),
-        sa.Column("texts_json", bot.crypto.Encrypted(), nullable=False),
+        sa.Column("texts_json", bot.core.crypto.Encrypted(), nullable=False),
         sa.Column("audience", sa.JSON(), nullable=False),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("send_at", bot.store.base.UTCDateTime(timezone=True), nullable=False),

@@ -8,7 +8,7 @@ Create Date: 2026-11-23 02:25:54.791747
 import sqlalchemy as sa
 from alembic import op
 
-import bot.crypto
+import bot.core.crypto
 import bot.store.base
 
 revision = "0006"
@@ -39,7 +39,7 @@ def upgrade() -> None:
         sa.Column("password_hash", sa.String(length=255), nullable=False),
         sa.Column("role", sa.String(length=16), nullable=False),
         sa.Column("language", sa.String(length=8), nullable=True),
-        sa.Column("totp_secret", bot.crypto.Encrypted(), nullable=True),
+        sa.Column("totp_secret", bot.core.crypto.Encrypted(), nullable=True),
         sa.Column("totp_last_step", sa.Integer(), nullable=True),
         sa.Column("disabled_at", bot.store.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_at", bot.store.base.UTCDateTime(timezone=True), nullable=False),

@@ -8,7 +8,7 @@ Create Date: 2026-11-23 03:12:56.222104
 import sqlalchemy as sa
 from alembic import op
 
-import bot.crypto
+import bot.core.crypto
 import bot.store.base
 
 revision = "0007"

@@ -1,0 +1,100 @@
+"""Dashboard accounts: argon2id password hashes, roles, TOTP second factor.
+
+Shared by `mashwara users ...` and the dashboard's sign-in.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyotp
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.core.clock import now
+from bot.store import Role, User
+
+# argon2-cffi's defaults are RFC 9106's "low memory" argon2id profile (64 MiB, t=3).
+HASHER = PasswordHasher()
+# Verifying against this keeps an unknown e-mail as slow as a wrong password.
+_DUMMY_HASH = HASHER.hash("not a password")
+MIN_PASSWORD = 10
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class AccountError(ValueError):
+    pass
+
+
+def normal_email(email: str) -> str:
+    email = email.strip().lower()
+    if len(email) > 254 or not EMAIL.match(email):
+        raise AccountError(f"not an e-mail address: {email!r}")
+    return email
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"a password needs at least {MIN_PASSWORD} characters")
+
+
+def find_user(db: Session, email: str) -> User | None:
+    return db.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def create_user(db: Session, email: str, password: str, role: str) -> User:
+    email = normal_email(email)
+    if role not in Role.ALL:
+        raise AccountError(f"role must be one of {', '.join(Role.ALL)}")
+    check_password_strength(password)
+    if find_user(db, email):
+        raise AccountError(f"{email} already has an account")
+    user = User(email=email, password_hash=HASHER.hash(password), role=role, created_at=now())
+    db.add(user)
+    db.flush()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    check_password_strength(password)
+    user.password_hash = HASHER.hash(password)
+
+
+def authenticate(db: Session, email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None."""
+    user = find_user(db, email)
+    try:
+        HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    if user is None or not user.active:
+        return None
+    if HASHER.check_needs_rehash(user.password_hash):
+        user.password_hash = HASHER.hash(password)
+    return user
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def totp_uri(secret: str, email: str, issuer: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=issuer)
+
+
+def check_totp(user: User, code: str, secret: str | None = None) -> bool:
+    """True for a current code (one step of clock drift allowed) not used before."""
+    secret = secret or user.totp_secret
+    code = re.sub(r"\s", "", code or "")
+    if not secret or not code.isdigit() or len(code) != 6:
+        return False
+    totp = pyotp.TOTP(secret)
+    at = now()
+    current = totp.timecode(at)
+    for step in (current, current - 1, current + 1):
+        if step > (user.totp_last_step or -1) and totp.verify(code, for_time=step * totp.interval):
+            user.totp_last_step = step
+            return True
+    return False

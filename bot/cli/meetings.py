@@ -1,0 +1,154 @@
+"""`mashwara meetings`: the coordinator's side of meetings, until the dashboard has it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import click
+from sqlalchemy import func, select
+
+from bot.cli.context import contact_id, group_id, services, texts
+from bot.core.clock import now
+from bot.meetings import service
+from bot.meetings.texts import local_start, localized
+from bot.store import Invitation, Meeting
+
+DURATION = re.compile(r"^(\d+)\s*([hm]?)$")
+
+
+def _local(_ctx, _param, value: str | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value.replace("T", " "))
+    except ValueError:
+        raise click.BadParameter("use a local date and time like '2026-12-01 10:00'") from None
+
+
+def _offsets(_ctx, _param, value: str) -> list[int]:
+    minutes = []
+    for part in filter(None, (p.strip() for p in value.split(","))):
+        match = DURATION.match(part)
+        if not match:
+            raise click.BadParameter("use hours or minutes, like 24h,2h or 90m")
+        minutes.append(int(match[1]) * (1 if match[2] == "m" else 60))
+    return minutes
+
+
+def _run(work):
+    """Runs `work(db, settings, now)` in one transaction; a MeetingError becomes a clear
+    refusal and nothing is kept."""
+    running = services()
+    try:
+        with running.database.write() as db:
+            return work(db, running.settings, now())
+    except service.MeetingError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _meeting(db, meeting_id: int) -> Meeting:
+    meeting = db.get(Meeting, meeting_id)
+    if meeting is None:
+        raise service.MeetingError(f"no meeting {meeting_id}; see `mashwara meetings list`")
+    return meeting
+
+
+def _fanout(result: service.Fanout, what: str) -> str:
+    text = f"{result.sent} {what} queued"
+    if result.stopped:
+        text += f", {result.stopped} not sent (they sent STOP or erased their data)"
+    if result.unreachable:
+        text += f", {result.unreachable} without a reachable address"
+    return text + "."
+
+
+def _invite(db, meeting, settings, at, groups, contacts) -> service.Fanout:
+    service.add_invitees(db, meeting, [contact_id(db, c) for c in contacts],
+                         [group_id(db, g) for g in groups])
+    return service.send_invitations(db, meeting, settings, at)
+
+
+invitee_options = [
+    click.option("--group", "groups", multiple=True, help="Invite this group (name or id)."),
+    click.option("--contact", "contacts", multiple=True,
+                 help="Invite this contact (id or phone number)."),
+]
+
+
+def with_invitees(command):
+    for option in reversed(invitee_options):
+        command = option(command)
+    return command
+
+
+@click.group()
+def meetings() -> None:
+    """Meetings: create, invite, change, cancel, attendance and outcome."""
+
+
+@meetings.command("create")
+@click.option("--title", multiple=True, required=True,
+              help="Title; repeat as 'fa:...' for each language.")
+@click.option("--start", callback=_local, required=True,
+              help="Local date and time, e.g. '2026-12-01 10:00'.")
+@click.option("--tz", "time_zone", required=True, help="IANA time zone, e.g. Asia/Kabul.")
+@click.option("--duration", default="2h", show_default=True, callback=_offsets)
+@click.option("--place", multiple=True, help="Place; repeat as 'fa:...' per language.")
+@click.option("--description", multiple=True, help="Description; 'fa:...' per language.")
+@click.option("--organiser", help="Contact (id or phone) told about the quorum.")
+@click.option("--quorum", type=int, help="YES answers needed.")
+@click.option("--reminders", default="24h,2h", show_default=True, callback=_offsets,
+              help="When to remind, before the start.")
+@with_invitees
+def create(title, start, time_zone, duration, place, description, organiser, quorum,
+           reminders, groups, contacts) -> None:
+    """Create a meeting; with --group or --contact, invite at once."""
+    def work(db, settings, at):
+        default = settings.default_language
+        meeting = service.create(
+            db, title=texts(title, default), local_start=start, time_zone=time_zone, now=at,
+            duration_minutes=sum(duration), place=texts(place, default) or None,
+            description=texts(description, default) or None, quorum=quorum,
+            organiser_id=contact_id(db, organiser) if organiser else None,
+            reminder_minutes=reminders)
+        click.echo(f"Meeting {meeting.id} created; check-in code {meeting.checkin_code}.")
+        if groups or contacts:
+            click.echo(_fanout(_invite(db, meeting, settings, at, groups, contacts),
+                               "invitations"))
+    _run(work)
+
+
+@meetings.command("invite")
+@click.argument("meeting_id", type=int)
+@with_invitees
+def invite(meeting_id, groups, contacts) -> None:
+    """Invite more people, and send every invitation not sent yet (each person once)."""
+    _run(lambda db, settings, at: click.echo(_fanout(
+        _invite(db, _meeting(db, meeting_id), settings, at, groups, contacts), "invitations")))
+
+
+@meetings.command("list")
+@click.option("--all", "everything", is_flag=True, help="Past and cancelled meetings too.")
+def list_meetings(everything: bool) -> None:
+    """Upcoming meetings with their answers so far."""
+    def work(db, settings, at):
+        query = select(Meeting).order_by(Meeting.starts_at)
+        if not everything:
+            query = query.where(Meeting.starts_at > at - dt.timedelta(days=1))
+        for meeting in db.scalars(query):
+            counts = _counts(db, meeting.id)
+            click.echo(f"{meeting.id:>4}  {local_start(meeting):%Y-%m-%d %H:%M} "
+                       f"{meeting.time_zone}  {meeting.status:9}  "
+                       f"{localized(meeting.title, settings.default_language, 'en')}  "
+                       f"yes {counts.get('yes', 0)} / maybe {counts.get('maybe', 0)} / "
+                       f"no {counts.get('no', 0)} / none {counts.get('none', 0)}")
+    _run(work)
+
+
+def _counts(db, meeting_id: int) -> dict:
+    return dict(db.execute(select(Invitation.response, func.count())
+                           .where(Invitation.meeting_id == meeting_id)
+                           .group_by(Invitation.response)).all())
+
+

@@ -1,0 +1,104 @@
+"""`mashwara users ...`: dashboard accounts."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from sqlalchemy import select
+
+from bot.accounts.service import AccountError, create_user, find_user
+from bot.audit import trail as audit
+from bot.core import config
+from bot.core.clock import now
+from bot.services import Services
+from bot.store import Role, User
+
+
+def _services() -> Services:
+    try:
+        services = Services(config.load())
+    except config.ConfigError as error:
+        raise click.ClickException(str(error)) from None
+    services.upgrade()
+    return services
+
+
+@click.group()
+def users() -> None:
+    """Dashboard accounts: admin, coordinator, viewer."""
+
+
+@users.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(Role.ALL), required=True)
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from the first line of standard input (for scripts).")
+def create(email: str, role: str, password_stdin: bool) -> None:
+    """Make an account; asks for the password twice."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    services = _services()
+    try:
+        with services.database.write() as db:
+            user = create_user(db, email, password, role)
+            audit.record(db, audit.cli_actor(), "user.create", "user", user.id,
+                         {"role": role})
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Made {user.email} ({user.role}).")
+
+
+@users.command("list")
+def list_users() -> None:
+    """The accounts, their roles and last sign-in."""
+    with _services().database.read() as db:
+        for user in db.scalars(select(User).order_by(User.email)):
+            state = "disabled" if user.disabled_at else "active"
+            seen = user.last_sign_in_at.strftime("%Y-%m-%d %H:%M") if user.last_sign_in_at else "-"
+            totp = "totp" if user.totp_secret else "-"
+            click.echo(f"{user.email}\t{user.role}\t{state}\t{totp}\t{seen}")
+
+
+def _user(db, email: str) -> User:
+    user = find_user(db, email)
+    if user is None:
+        raise click.ClickException(f"no account {email}")
+    return user
+
+
+@users.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(Role.ALL))
+def set_role(email: str, role: str) -> None:
+    """Change an account's role."""
+    with _services().database.write() as db:
+        user = _user(db, email)
+        audit.record(db, audit.cli_actor(), "user.role", "user", user.id,
+                     {"from": user.role, "to": role})
+        user.role = role
+    click.echo(f"{email} is now {role}.")
+
+
+@users.command("disable")
+@click.argument("email")
+def disable(email: str) -> None:
+    """Stop an account from signing in (its sessions end at their next request)."""
+    with _services().database.write() as db:
+        user = _user(db, email)
+        user.disabled_at = now()
+        audit.record(db, audit.cli_actor(), "user.disable", "user", user.id)
+    click.echo(f"{email} is disabled.")
+
+
+@users.command("enable")
+@click.argument("email")
+def enable(email: str) -> None:
+    """Let a disabled account sign in again."""
+    with _services().database.write() as db:
+        user = _user(db, email)
+        user.disabled_at = None
+        audit.record(db, audit.cli_actor(), "user.enable", "user", user.id)
+    click.echo(f"{email} can sign in again.")

@@ -1,1 +1,0 @@
-"""Coordinators' commands, one module per feature, added to `mashwara` in bot/cli.py."""

@@ -1,0 +1,276 @@
+"""The dispatcher: claims queued outbound rows and hands them to the channel senders.
+
+A row is claimed with a conditional UPDATE (FOR UPDATE SKIP LOCKED on PostgreSQL,
+under BEGIN IMMEDIATE on SQLite), so several dispatchers never send one row twice.
+Messages to one address leave in order within a priority: a row is not claimed while
+an earlier row to the same address is on the wire, or queued at the same or a more
+urgent priority. Conversation replies are claimed before bulk messages, and overtake
+a person's own broadcast row rather than wait behind it.
+
+Sending is asynchronous: up to MASHWARA_DISPATCH_CONCURRENCY calls in flight, each
+channel paced by its token buckets (bot/pacing.py), each verdict recorded as soon as
+the provider answers. A paced channel claims only about two seconds of sending at a
+time, so a reply queued behind a broadcast waits seconds, not the whole broadcast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import threading
+from collections.abc import Iterable
+
+from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import aliased
+
+from bot.channels.base import OutboundMessage, Sender, SendResult, Verdict
+from bot.core.clock import now
+from bot.core.config import Settings
+from bot.core.db import Database
+from bot.outbound.outbox import choices_of
+from bot.pipeline.pacing import Pacer
+from bot.store import Direction, Identity, Message, Status
+
+log = logging.getLogger(__name__)
+
+# A paced channel claims about this many seconds of sending at a time.
+BATCH_SECONDS = 1.0
+# Pauses before trying again to record a verdict the store could not take.
+RECORD_RETRIES = (0.5, 2.0, 8.0)
+
+
+def backoff(attempts: int) -> float:
+    """Seconds before retry number `attempts`: 5 s, 10 s, 20 s ... capped at 30 min."""
+    return min(5 * 2 ** max(attempts - 1, 0), 1800)
+
+
+def _log_failure(task: asyncio.Task) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("a send could not be completed", exc_info=task.exception())
+
+
+class Dispatcher:
+    def __init__(self, database: Database, senders: dict[str, Sender], settings: Settings):
+        self.database = database
+        self.senders = senders
+        self.settings = settings
+        self.pacers = {name: Pacer(sender.pace) for name, sender in senders.items()
+                       if getattr(sender, "pace", None) is not None}
+        self._busy = threading.Lock()
+        self._event_loop: asyncio.AbstractEventLoop | None = None
+        self._slots: asyncio.Semaphore | None = None
+
+    def claim(self, limit: int, channels: Iterable[str] | None = None,
+              identity_id: int | None = None) -> list[OutboundMessage]:
+        at = now()
+        earlier = aliased(Message)
+        # In order per address, within a priority: a reply waits for an earlier reply
+        # or for whatever is on the wire, never for that person's queued broadcast row,
+        # which may be hours away in a large SMS broadcast.
+        blocked = exists().where(
+            earlier.identity_id == Message.identity_id,
+            earlier.direction == Direction.OUT,
+            earlier.id < Message.id,
+            or_(earlier.status == Status.SENDING,
+                and_(earlier.status == Status.QUEUED, earlier.priority <= Message.priority)),
+        )
+        query = (
+            select(Message.id)
+            .where(
+                Message.direction == Direction.OUT,
+                Message.status == Status.QUEUED,
+                Message.next_attempt_at <= at,
+                Message.channel.in_(list(channels or self.senders)),
+                ~blocked,
+            )
+            .order_by(Message.priority, Message.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        if identity_id is not None:
+            query = query.where(Message.identity_id == identity_id)
+        with self.database.write() as db:
+            ids = list(db.scalars(query))
+            if not ids:
+                return []
+            db.execute(
+                update(Message)
+                .where(Message.id.in_(ids))
+                .values(status=Status.SENDING, claimed_at=at, attempts=Message.attempts + 1)
+            )
+            rows = db.execute(
+                select(Message, Identity.address)
+                .join(Identity, and_(Identity.id == Message.identity_id))
+                .where(Message.id.in_(ids))
+                .order_by(Message.id)
+            ).all()
+            return [self._outbound(row, address) for row, address in rows]
+
+    @staticmethod
+    def _outbound(row: Message, address: str) -> OutboundMessage:
+        return OutboundMessage(
+            id=row.id, channel=row.channel, address=address, text=row.text or "",
+            choices=choices_of(row), language=row.language or "en",
+        )
+
+    def run_once(self, channels: Iterable[str] | None = None,
+                 identity_id: int | None = None) -> int:
+        """Claims one batch per channel and sends it; returns how many were handled.
+        Returns 0 at once if this dispatcher is already running (`serve`)."""
+        if not self._busy.acquire(timeout=0.1):
+            return 0
+        try:
+            wanted = [c for c in (channels or self.senders) if c in self.senders]
+            return self._loop().run_until_complete(self._round(wanted, identity_id))
+        finally:
+            self._busy.release()
+
+    def serve(self, stop: threading.Event, interval: float = 0.5) -> None:
+        """Sends until `stop` is set, each channel at its own pace, so a slow SMS batch
+        never holds up Telegram."""
+        with self._busy:
+            self._loop().run_until_complete(self._serve(stop, interval))
+
+    async def _serve(self, stop: threading.Event, interval: float) -> None:
+        await asyncio.gather(
+            *(self._serve_channel(channel, stop, interval) for channel in self.senders)
+        )
+
+    async def _serve_channel(self, channel: str, stop: threading.Event, interval: float):
+        # The next batch is claimed as soon as the pacer has let the last one go, not
+        # when its slowest send returns: the channel never idles between batches, and a
+        # reply waits at most about one batch (BATCH_SECONDS).
+        in_flight: set[asyncio.Task] = set()
+        while not stop.is_set():
+            try:
+                handled = await self._channel_round(channel, None, in_flight)
+            except Exception:
+                log.exception("dispatching %s failed", channel)
+                handled = 0
+            if not handled:
+                await asyncio.sleep(interval)
+        if in_flight:
+            await asyncio.gather(*in_flight)  # every verdict recorded before we stop
+
+    def _loop(self) -> asyncio.AbstractEventLoop:
+        # One loop for the dispatcher's life: provider clients keep connections on it.
+        if self._event_loop is None or self._event_loop.is_closed():
+            self._event_loop = asyncio.new_event_loop()
+        return self._event_loop
+
+    def close(self) -> None:
+        if self._event_loop is None:
+            return
+        for sender in self.senders.values():
+            if hasattr(sender, "aclose"):
+                self._event_loop.run_until_complete(sender.aclose())
+        self._event_loop.close()
+
+    async def _round(self, channels: list[str], identity_id: int | None) -> int:
+        counts = await asyncio.gather(*(self._channel_round(c, identity_id) for c in channels))
+        return sum(counts)
+
+    async def _channel_round(self, channel: str, identity_id: int | None,
+                             in_flight: set[asyncio.Task] | None = None) -> int:
+        """Claims and sends one batch. With `in_flight`, returns once every message
+        of it has been let go by the pacer, leaving the sends in that set; without,
+        returns when every verdict is recorded."""
+        pacer = self.pacers.get(channel)
+        limit = self.settings.dispatch_batch
+        if pacer is not None:
+            pacer.forget_idle()
+            limit = min(limit, pacer.batch_size(BATCH_SECONDS))
+        batch = await asyncio.to_thread(self.claim, limit, [channel], identity_id)
+        if in_flight is None:
+            await self.deliver(batch)
+            return len(batch)
+        started = [asyncio.Event() for _ in batch]
+        for message, event in zip(batch, started, strict=True):
+            task = asyncio.create_task(self._deliver_one(message, event))
+            in_flight.add(task)
+            task.add_done_callback(in_flight.discard)
+            task.add_done_callback(_log_failure)
+        await asyncio.gather(*(event.wait() for event in started))
+        return len(batch)
+
+    async def deliver(self, messages: list[OutboundMessage]) -> list[SendResult]:
+        return list(await asyncio.gather(*(self._deliver_one(m) for m in messages)))
+
+    async def _deliver_one(self, message: OutboundMessage,
+                           started: asyncio.Event | None = None) -> SendResult:
+        sender = self.senders[message.channel]
+        pacer = self.pacers.get(message.channel)
+        try:
+            if pacer is not None:
+                await pacer.wait(message.address, sender.cost(message))
+        finally:
+            if started is not None:
+                started.set()
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.settings.dispatch_concurrency)
+        async with self._slots:
+            result = await self._send(message)
+        if pacer is not None and result.retry_after:
+            pacer.overall.pause(result.retry_after)
+        # Recorded now, not at the end of the batch: a crash later in the batch must
+        # not send again what the provider has already accepted.
+        await self._record_soon(message, result)
+        return result
+
+    async def _record_soon(self, message: OutboundMessage, result: SendResult) -> None:
+        """The provider has answered: losing the verdict would send the message again
+        once its claim goes stale, so a busy store is tried a few times."""
+        for delay in RECORD_RETRIES:
+            try:
+                await asyncio.to_thread(self.record, [(message, result)])
+                return
+            except OperationalError:
+                log.warning("store busy recording message %s; trying again", message.id)
+                await asyncio.sleep(delay)
+        await asyncio.to_thread(self.record, [(message, result)])
+
+    async def _send(self, message: OutboundMessage) -> SendResult:
+        try:
+            return await self.senders[message.channel].send(message)
+        except Exception as error:  # a sender bug must not lose the message
+            log.exception("sender for %s failed on message %s", message.channel, message.id)
+            return SendResult.retry(f"{type(error).__name__}: {error}")
+
+    def record(self, outcomes: list[tuple[OutboundMessage, SendResult]]) -> None:
+        at = now()
+        with self.database.write() as db:
+            for message, result in outcomes:
+                row = db.get(Message, message.id)
+                self._apply(db, row, result, at)
+
+    def _apply(self, db, row: Message, result: SendResult, at: dt.datetime) -> None:
+        row.error_code, row.error = result.error_code, result.error
+        if result.segments is not None:
+            row.segments = result.segments
+        if result.verdict is Verdict.SENT:
+            row.status, row.sent_at, row.external_id = Status.SENT, at, result.external_id
+        elif result.verdict is Verdict.RETRY and row.attempts < self.settings.max_attempts:
+            delay = max(result.retry_after or 0, backoff(row.attempts))
+            row.status, row.next_attempt_at = Status.QUEUED, at + dt.timedelta(seconds=delay)
+        elif result.verdict is Verdict.STOPPED:
+            row.status = Status.STOPPED
+            if row.identity_id is not None:
+                db.execute(update(Identity).where(Identity.id == row.identity_id)
+                           .values(stopped_at=at))
+        else:
+            row.status = Status.FAILED
+
+    def release_stale(self, older_than: dt.timedelta) -> int:
+        """Requeues rows claimed by a dispatcher that died before recording a verdict.
+
+        The provider may or may not have taken such a message: requeueing risks one
+        duplicate, dropping it risks a loss, and a loss is worse."""
+        with self.database.write() as db:
+            result = db.execute(
+                update(Message)
+                .where(Message.status == Status.SENDING, Message.claimed_at < now() - older_than)
+                .values(status=Status.QUEUED)
+            )
+            return result.rowcount

@@ -1,0 +1,212 @@
+"""The inbound pipeline: record, then process, in one transaction.
+
+The message is recorded first under its unique (channel, provider id): a duplicate
+delivery finds the key taken and is acknowledged without being processed again.
+Processing then runs in a savepoint: the contact row is locked (two messages from one
+person are handled one after the other), the engine runs, and the replies become
+outbox rows. If processing fails, the savepoint is rolled back, the message is kept
+as errored and the person is asked to try again. If the process dies before the
+commit, nothing was acknowledged to the provider, which delivers the message again.
+
+`record` and `process` are also available apart, for a message that is stored now
+and handled later (the worker retries any left unprocessed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from bot.channels.base import InboundMessage
+from bot.contacts.lookup import identify
+from bot.core.clock import now
+from bot.core.config import Settings
+from bot.core.db import Database, insert_ignore
+from bot.outbound.outbox import enqueue
+from bot.pipeline.flood_alerts import tell_coordinators
+from bot.store import (
+    Contact,
+    ContactStatus,
+    ConversationSession,
+    Direction,
+    Identity,
+    Message,
+    Priority,
+    Status,
+)
+from flows.engine import FLOWS, Context, Engine, Input
+from locales import Translator
+
+log = logging.getLogger(__name__)
+
+# Longest text kept from one inbound message; SMS concatenation tops out far below.
+MAX_STORED = 10_000
+# last_seen is kept to the minute: no write on every message for it.
+SEEN_PRECISION = dt.timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    message_id: int | None
+    duplicate: bool = False
+
+
+class Inbox:
+    def __init__(self, database: Database, settings: Settings, engine: Engine | None = None):
+        self.database = database
+        self.settings = settings
+        self.engine = engine or Engine()
+
+    def receive(self, message: InboundMessage) -> Receipt:
+        """Records and processes `message`; returns once its replies are queued."""
+        at = now()
+        with self.database.write() as db:
+            identity, message_id = self._record(db, message, at, Status.HANDLED)
+            if message_id is None:
+                return Receipt(None, duplicate=True)
+            self._process_safely(db, message_id, identity, message, at)
+            return Receipt(message_id)
+
+    def record(self, message: InboundMessage, keep_only: bool = False) -> Receipt:
+        """Stores the message to process later. `keep_only`: log it as handled without
+        answering (an edited Telegram message: the conversation has moved on)."""
+        status = Status.HANDLED if keep_only else Status.RECEIVED
+        with self.database.write() as db:
+            _, message_id = self._record(db, message, now(), status)
+            return Receipt(message_id, duplicate=message_id is None)
+
+    def process(self, message_id: int) -> None:
+        with self.database.write() as db:
+            row = db.get(Message, message_id)
+            if row is None or row.status != Status.RECEIVED or row.identity_id is None:
+                return
+            identity = db.get(Identity, row.identity_id)
+            inbound = InboundMessage(channel=row.channel, address="", text=row.text or "",
+                                     external_id=row.external_id,
+                                     attachments=tuple(row.attachments or ()))
+            row.status = Status.HANDLED
+            self._process_safely(db, row.id, identity, inbound, now())
+
+    def _record(self, db: Session, message: InboundMessage, at: dt.datetime, status: str):
+        """Stores the message; returns its identity and id (None for a duplicate).
+
+        A message processed at once is stored as handled: if processing fails, the
+        savepoint rolls back and it is marked errored instead."""
+        identity = identify(db, message.channel, message.address, at, message.language_hint)
+        text = message.choice if message.choice is not None else message.text
+        message_id = insert_ignore(db, Message, {
+            "direction": Direction.IN,
+            "channel": message.channel,
+            "contact_id": identity.contact_id,
+            "identity_id": identity.id,
+            "text": (text or "")[:MAX_STORED],
+            "attachments": list(message.attachments) or None,
+            "status": status,
+            "priority": 0,
+            "attempts": 0,
+            "external_id": message.external_id or f"local-{uuid.uuid4().hex}",
+            "created_at": at,
+        })
+        if message_id is None:
+            log.info("duplicate %s message acknowledged", message.channel)
+        return identity, message_id
+
+    def _process_safely(self, db: Session, message_id: int, identity: Identity,
+                        message: InboundMessage, at: dt.datetime) -> None:
+        try:
+            with db.begin_nested():
+                self._process(db, message_id, identity, message, at)
+        except DBAPIError as error:
+            if error.connection_invalidated:
+                raise  # the store went away: nothing is kept, the caller answers 503
+            log.exception("inbound message %s could not be processed", message_id)
+            self._apologise(db, message_id, identity, at)
+        except Exception:
+            log.exception("inbound message %s could not be processed", message_id)
+            self._apologise(db, message_id, identity, at)
+
+    def _process(self, db: Session, message_id: int, identity: Identity,
+                 message: InboundMessage, at: dt.datetime) -> None:
+        # One message per person at a time: the contact row is the lock.
+        contact = db.scalars(
+            select(Contact).where(Contact.id == identity.contact_id).with_for_update()
+        ).one()
+        if contact.status == ContactStatus.STAFF:
+            log.info("message from alert destination (contact %s) logged, not answered",
+                     contact.id)
+            return
+        if self._flooding(db, contact, message_id, at):
+            return
+        if contact.status == ContactStatus.ERASING:
+            contact.status = ContactStatus.NEW  # they came back before the purge
+        ctx = Context(db=db, contact=contact, identity=identity, settings=self.settings,
+                      now=at, message=message)
+        outcome = self.engine.handle(ctx, Input.from_message(message))
+        for reply in outcome.replies:
+            enqueue(db, identity, reply.text, choices=reply.choices, now=at,
+                    language=contact.language or self.settings.default_language)
+        if outcome.redact_input:
+            db.execute(update(Message).where(Message.id == message_id)
+                       .values(text=None, attachments=None))
+        if contact.preferred_channel != identity.channel:
+            contact.preferred_channel = identity.channel
+        if identity.stopped_at is not None:
+            identity.stopped_at = None  # they wrote to us: reachable again (unblocked, START)
+        if contact.last_seen_at is None or at - contact.last_seen_at > SEEN_PRECISION:
+            contact.last_seen_at = identity.last_seen_at = at
+
+    def _flooding(self, db: Session, contact: Contact, message_id: int, at: dt.datetime) -> bool:
+        """Past the per-minute limit, a message waits (status received) and the worker
+        handles it later at the allowed pace, in order: slowed, never dropped. The
+        person is told once; the log names the contact id only."""
+        # The pace is measured by replies written in the last minute: they are made
+        # when a message is handled, whenever it arrived, and they are what costs.
+        recent = db.scalar(select(func.count()).select_from(Message).where(
+            Message.contact_id == contact.id, Message.direction == Direction.OUT,
+            Message.priority == Priority.CONVERSATION,
+            Message.created_at > at - dt.timedelta(minutes=1)))
+        waiting = db.scalar(select(func.count()).select_from(Message).where(
+            Message.contact_id == contact.id, Message.direction == Direction.IN,
+            Message.status == Status.RECEIVED, Message.id < message_id))
+        if recent < self.settings.inbound_per_minute and not waiting:
+            return False
+        db.execute(update(Message).where(Message.id == message_id)
+                   .values(status=Status.RECEIVED))
+        if not waiting:
+            log.warning("contact %s is sending faster than %s messages a minute; slowing down",
+                        contact.id, self.settings.inbound_per_minute)
+            identity = db.get(Identity, db.get(Message, message_id).identity_id)
+            language = contact.language or self.settings.default_language
+            text = Translator(language, self.settings.default_language)("error.slow_down")
+            enqueue(db, identity, text, now=at, language=language)
+            tell_coordinators(db, contact.id, settings=self.settings, now=at)
+        return True
+
+    def _apologise(self, db: Session, message_id: int, identity: Identity,
+                   at: dt.datetime) -> None:
+        values = {"status": Status.ERRORED}
+        session = db.get(ConversationSession, identity.contact_id)
+        if session is not None and getattr(FLOWS.get(session.flow), "redact", False):
+            values |= {"text": None, "attachments": None}  # an answer to a report
+        db.execute(update(Message).where(Message.id == message_id).values(**values))
+        contact = db.get(Contact, identity.contact_id)
+        language = contact.language or self.settings.default_language
+        text = Translator(language, self.settings.default_language)("error.internal")
+        enqueue(db, identity, text, now=at, language=language)
+
+    def pending(self, older_than: dt.timedelta) -> list[int]:
+        """Messages recorded but not processed yet: slowed down, or left by a crash."""
+        with self.database.read() as db:
+            return list(db.scalars(
+                select(Message.id).where(
+                    Message.direction == Direction.IN,
+                    Message.status == Status.RECEIVED,
+                    Message.created_at < now() - older_than,
+                ).order_by(Message.id).limit(500)
+            ))
