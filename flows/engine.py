@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.channels.base import InboundMessage
 from bot.core.config import Settings
+from bot.outbound.notify import translator
 from bot.store import Contact, ConversationSession, Identity
 from bot.text import keywords
 from bot.text.normalize import clean, normalize, to_ascii_digits
@@ -30,6 +31,17 @@ MAX_INPUT = 4000
 class Reply:
     text: str
     choices: tuple[Choice, ...] = ()
+    # Wipe this message's text once it has left (an anonymous report's code).
+    scrub: bool = False
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something for people other than the sender, done by the engine's caller: for
+    now, coordinators alerted to an urgent report."""
+
+    kind: str
+    subject: str  # what it is about (a report code)
 
 
 @dataclass
@@ -42,6 +54,7 @@ class Turn:
     redact_input: bool = False
     # Close the session after this long instead of the usual timeout (a short linger).
     expires_in: dt.timedelta | None = None
+    notices: list[Notice] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -69,14 +82,12 @@ class Context:
     identity: Identity
     settings: Settings
     now: dt.datetime
-    message: InboundMessage | None = None
     # The flow that was open when this message arrived, if any.
     open_flow: str | None = None
 
     @property
     def t(self) -> Translator:
-        return Translator(self.contact.language or self.settings.default_language,
-                          self.settings.default_language)
+        return translator(self.contact, self.settings)
 
     def keyword(self, name: str) -> str:
         return keywords.KEYWORDS[name].display(self.t.language)
@@ -118,6 +129,7 @@ def install(flows: list[Flow], menu: list[MenuItem]) -> None:
 class Outcome:
     replies: list[Reply]
     redact_input: bool = False
+    notices: list[Notice] = field(default_factory=list)
 
 
 class Engine:
@@ -131,7 +143,8 @@ class Engine:
         ctx.open_flow = session.flow if session is not None else None
         replies, turn_flow, turn = self._dispatch(ctx, session, given)
         self._save(ctx, session, turn_flow, turn)
-        return Outcome(replies + self._follow(ctx, turn), turn.redact_input)
+        notices = list(turn.notices)
+        return Outcome(replies + self._follow(ctx, turn, notices), turn.redact_input, notices)
 
     def _dispatch(self, ctx, session, given) -> tuple[list[Reply], str | None, Turn]:
         matched = keywords.match(given.normalized) if len(given.text) <= MAX_INPUT else None
@@ -183,12 +196,13 @@ class Engine:
             ctx.db.delete(session)
             ctx.db.flush()
 
-    def _follow(self, ctx: Context, turn: Turn) -> list[Reply]:
+    def _follow(self, ctx: Context, turn: Turn, notices: list[Notice]) -> list[Reply]:
         if turn.then is None:
             return []
         follow = FLOWS[turn.then].start(ctx, "")
         self._save(ctx, None, turn.then, follow)
-        return follow.replies + self._follow(ctx, follow)
+        notices.extend(follow.notices)
+        return follow.replies + self._follow(ctx, follow, notices)
 
     def expire(self, ctx: Context, session: ConversationSession) -> list[Reply]:
         replies = FLOWS[session.flow].expired(ctx, session.state)

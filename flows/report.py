@@ -21,14 +21,12 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from bot.outbound.outbox import enqueue
 from bot.reports.service import file_report
-from bot.store import ScrubAfterSend
 from bot.text import places
 from bot.text.dates import parse_date
 from bot.text.keywords import Keyword
 from bot.text.vocabulary import CATEGORIES
-from flows.engine import Context, Input, MenuItem, Reply, Turn
+from flows.engine import Context, Input, MenuItem, Notice, Reply, Turn
 from flows.intake import count_one, refuse_start
 from flows.steps import ChoiceQuestion, Invalid, Option, StepFlow, TextQuestion
 
@@ -136,17 +134,11 @@ class ConcernReport(StepFlow):
         refused = count_one(ctx, "report", ctx.settings.reports_per_hour)
         if refused:
             return refused
-        report = file_report(ctx.db, ctx.contact, self.fields(state), now=ctx.now,
-                             settings=ctx.settings)
-        text = self.confirmation(ctx, report)
-        if not report.anonymous:
-            return Turn([Reply(text)])
-        # Sent like any reply, but recorded for wiping once it has left.
-        row = enqueue(ctx.db, ctx.identity, text, now=ctx.now,
-                      language=ctx.contact.language or ctx.settings.default_language)
-        ctx.db.flush()
-        ctx.db.add(ScrubAfterSend(message_id=row.id))
-        return Turn([])
+        report = file_report(ctx.db, ctx.contact, self.fields(state), now=ctx.now)
+        # An anonymous report's code is wiped from the message log once it has left.
+        reply = Reply(self.confirmation(ctx, report), scrub=report.anonymous)
+        notices = [Notice("urgent_report", report.code)] if report.urgent else []
+        return Turn([reply], notices=notices)
 
     @staticmethod
     def fields(state: dict) -> dict:

@@ -19,8 +19,7 @@ def make_report(services: Services, *, anonymous: bool = False, urgent: bool = F
               "province": province, "district": "Dand", "location": None,
               "description": description, "urgent": urgent, "anonymous": anonymous}
     with services.database.write() as db:
-        report = file_report(db, db.get(Contact, contact_id), fields, now=now(),
-                             settings=services.settings)
+        report = file_report(db, db.get(Contact, contact_id), fields, now=now())
         return report.code, contact_id
 
 

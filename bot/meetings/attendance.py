@@ -74,7 +74,8 @@ def outcome(db: Session, meeting: Meeting, summary: dict, settings: Settings, no
         t = translator(contact, settings)
         text = t("meetings.outcome", title=texts.title(meeting, t, settings),
                  summary=texts.localized(summary, t.language, settings.default_language))
-        sent = notify(db, contact, text, now=now, priority=Priority.BULK) is not None
+        sent = notify(db, contact, text, now=now, settings=settings,
+                      priority=Priority.BULK) is not None
         result.sent += sent
         result.unreachable += not sent
     return result

@@ -108,7 +108,8 @@ def remind(db: Session, meeting: Meeting, settings: Settings, now: dt.datetime) 
     for _invitation, contact in people:
         t = translator(contact, settings)
         text = texts.details(meeting, t, settings, "meetings.reminder")
-        sent += notify(db, contact, text, now=now, priority=Priority.BULK) is not None
+        sent += notify(db, contact, text, now=now, settings=settings,
+                       priority=Priority.BULK) is not None
     return sent
 
 
@@ -125,7 +126,8 @@ def tell_quorum(db: Session, meeting: Meeting, settings: Settings, now: dt.datet
     msgid = "meetings.quorum_met" if yes >= meeting.quorum else "meetings.quorum_short"
     text = texts.localize(t(msgid, title=texts.title(meeting, t, settings), yes=yes,
                             maybe=counts.get(Response.MAYBE, 0), quorum=meeting.quorum), t)
-    return int(notify(db, organiser, text, now=now, priority=Priority.ALERT) is not None)
+    queued = notify(db, organiser, text, now=now, settings=settings, priority=Priority.ALERT)
+    return int(queued is not None)
 
 
 def send_due(services) -> int:

@@ -154,7 +154,9 @@ def _reach(db, meeting, invitation, contact, settings, now, headline, result: Fa
         choices = texts.answer_choices(t)
     elif ask:
         text += "\n" + texts.answer_words(t)
-    if notify(db, contact, text, now=now, choices=choices, priority=Priority.BULK) is None:
+    queued = notify(db, contact, text, now=now, settings=settings, choices=choices,
+                    priority=Priority.BULK)
+    if queued is None:
         result.unreachable += 1
         return False
     result.sent += 1

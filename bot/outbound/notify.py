@@ -30,8 +30,13 @@ def preferred_identity(db: Session, contact: Contact) -> Identity | None:
     return max(preferred or identities, key=lambda i: (i.last_seen_at or epoch, i.id))
 
 
+def language_of(contact: Contact, settings: Settings) -> str:
+    """The one place a reader's language is decided: theirs, else the deployment's."""
+    return contact.language or settings.default_language
+
+
 def translator(contact: Contact, settings: Settings) -> Translator:
-    return Translator(contact.language or settings.default_language, settings.default_language)
+    return Translator(language_of(contact, settings), settings.default_language)
 
 
 def notify(
@@ -42,10 +47,12 @@ def notify(
     now: dt.datetime,
     choices: Iterable[Choice] = (),
     priority: int = Priority.CONVERSATION,
+    settings: Settings,
 ) -> Message | None:
     """Queues `text` for `contact`; None when they have no reachable address."""
     identity = preferred_identity(db, contact)
     if identity is None:
         return None
-    return enqueue(db, identity, text, now=now, choices=choices, language=contact.language,
+    return enqueue(db, identity, text, now=now, choices=choices,
+                   language=language_of(contact, settings),
                    priority=priority)

@@ -108,11 +108,10 @@ class Dispatcher:
             ).all()
             return [self._outbound(row, address) for row, address in rows]
 
-    @staticmethod
-    def _outbound(row: Message, address: str) -> OutboundMessage:
+    def _outbound(self, row: Message, address: str) -> OutboundMessage:
         return OutboundMessage(
             id=row.id, channel=row.channel, address=address, text=row.text or "",
-            choices=choices_of(row), language=row.language or "en",
+            choices=choices_of(row), language=row.language or self.settings.default_language,
         )
 
     def run_once(self, channels: Iterable[str] | None = None,

@@ -12,9 +12,9 @@ from bot.contacts.erasure import purge_erased
 from bot.core.clock import now
 from bot.core.ticks import Tick
 from bot.outbound.notify import preferred_identity
-from bot.outbound.outbox import enqueue
+from bot.pipeline.inbox import perform
 from bot.store import IN_FLIGHT, Contact, ConversationSession, Message
-from flows.engine import Context
+from flows.engine import Context, Outcome
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -32,10 +32,9 @@ def expire_sessions(services: Services) -> int:
             identity = preferred_identity(db, contact)
             ctx = Context(db=db, contact=contact, identity=identity,
                           settings=services.settings, now=at)
-            for reply in services.inbox.engine.expire(ctx, session):
-                if identity is not None:
-                    enqueue(db, identity, reply.text, choices=reply.choices, now=at,
-                            language=contact.language)
+            replies = services.inbox.engine.expire(ctx, session)
+            if identity is not None:
+                perform(db, identity, Outcome(replies), ctx.t.language, services.settings, at)
         return len(sessions)
 
 

@@ -28,8 +28,10 @@ from bot.contacts.lookup import identify
 from bot.core.clock import now
 from bot.core.config import Settings
 from bot.core.db import Database, insert_ignore
+from bot.outbound.notify import translator
 from bot.outbound.outbox import enqueue
 from bot.pipeline.flood_alerts import tell_coordinators
+from bot.reports import alerts
 from bot.store import (
     Contact,
     ContactStatus,
@@ -38,10 +40,10 @@ from bot.store import (
     Identity,
     Message,
     Priority,
+    ScrubAfterSend,
     Status,
 )
-from flows.engine import FLOWS, Context, Engine, Input
-from locales import Translator
+from flows.engine import FLOWS, Context, Engine, Input, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -145,12 +147,9 @@ class Inbox:
             return
         if contact.status == ContactStatus.ERASING:
             contact.status = ContactStatus.NEW  # they came back before the purge
-        ctx = Context(db=db, contact=contact, identity=identity, settings=self.settings,
-                      now=at, message=message)
+        ctx = Context(db=db, contact=contact, identity=identity, settings=self.settings, now=at)
         outcome = self.engine.handle(ctx, Input.from_message(message))
-        for reply in outcome.replies:
-            enqueue(db, identity, reply.text, choices=reply.choices, now=at,
-                    language=contact.language or self.settings.default_language)
+        perform(db, identity, outcome, ctx.t.language, self.settings, at)
         if outcome.redact_input:
             db.execute(update(Message).where(Message.id == message_id)
                        .values(text=None, attachments=None))
@@ -182,9 +181,8 @@ class Inbox:
             log.warning("contact %s is sending faster than %s messages a minute; slowing down",
                         contact.id, self.settings.inbound_per_minute)
             identity = db.get(Identity, db.get(Message, message_id).identity_id)
-            language = contact.language or self.settings.default_language
-            text = Translator(language, self.settings.default_language)("error.slow_down")
-            enqueue(db, identity, text, now=at, language=language)
+            t = translator(contact, self.settings)
+            enqueue(db, identity, t("error.slow_down"), now=at, language=t.language)
             tell_coordinators(db, contact.id, settings=self.settings, now=at)
         return True
 
@@ -196,9 +194,8 @@ class Inbox:
             values |= {"text": None, "attachments": None}  # an answer to a report
         db.execute(update(Message).where(Message.id == message_id).values(**values))
         contact = db.get(Contact, identity.contact_id)
-        language = contact.language or self.settings.default_language
-        text = Translator(language, self.settings.default_language)("error.internal")
-        enqueue(db, identity, text, now=at, language=language)
+        t = translator(contact, self.settings)
+        enqueue(db, identity, t("error.internal"), now=at, language=t.language)
 
     def pending(self, older_than: dt.timedelta) -> list[int]:
         """Messages recorded but not processed yet: slowed down, or left by a crash."""
@@ -210,3 +207,19 @@ class Inbox:
                     Message.created_at < now() - older_than,
                 ).order_by(Message.id).limit(500)
             ))
+
+
+NOTICES = {"urgent_report": alerts.urgent_report}
+
+
+def perform(db: Session, identity: Identity, outcome: Outcome, language: str,
+            settings: Settings, at: dt.datetime) -> None:
+    """Does what a turn asked for: its replies queued in the reader's language, the
+    ones to be wiped once sent recorded so, and its notices to others."""
+    for reply in outcome.replies:
+        row = enqueue(db, identity, reply.text, choices=reply.choices, now=at, language=language)
+        if reply.scrub:
+            db.flush()
+            db.add(ScrubAfterSend(message_id=row.id))
+    for notice in outcome.notices:
+        NOTICES[notice.kind](db, notice.subject, settings=settings, now=at)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.contacts.lookup import identify
@@ -38,8 +39,9 @@ def staff_identities(db: Session, settings: Settings, now: dt.datetime) -> list[
     return found
 
 
-def urgent_report(db: Session, report: Report, *, settings: Settings, now: dt.datetime) -> int:
+def urgent_report(db: Session, code: str, *, settings: Settings, now: dt.datetime) -> int:
     """Queues one alert per destination. Returns how many."""
+    report = db.scalars(select(Report).where(Report.code == code)).one()
     t = Translator(settings.default_language, settings.default_language)
     place = places.load(settings.places).get(report.province)
     where = place.name(t.language) if place else t("report.alert_located")

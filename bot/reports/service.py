@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from bot.contacts.erasure import Eraser
 from bot.core.config import Settings
 from bot.outbound.notify import notify, translator
-from bot.reports import alerts
 from bot.store import Contact, Feedback, InputQuota, Report, ReportChange, ReportStatus
 from bot.text import codes
 
@@ -23,10 +22,9 @@ def code_taken(db: Session, code: str) -> bool:
     return bool(db.scalar(select(exists().where(Report.code == code))))
 
 
-def file_report(db: Session, contact: Contact, fields: dict, *, now: dt.datetime,
-                settings: Settings) -> Report:
+def file_report(db: Session, contact: Contact, fields: dict, *, now: dt.datetime) -> Report:
     """Stores a report from `fields` (category, occurred, occurred_on, province, district,
-    location, description, urgent, anonymous) and alerts coordinators if urgent.
+    location, description, urgent, anonymous); the caller alerts coordinators if urgent.
 
     An anonymous report keeps no contact and only the day it arrived: an exact time
     could be matched against the message log to find who sent it."""
@@ -42,8 +40,6 @@ def file_report(db: Session, contact: Contact, fields: dict, *, now: dt.datetime
     )
     db.add(report)
     db.flush()
-    if report.urgent:
-        alerts.urgent_report(db, report, settings=settings, now=now)
     return report
 
 
@@ -75,7 +71,8 @@ def _tell_reporter(db: Session, report: Report, now: dt.datetime, settings: Sett
         return
     t = translator(contact, settings)
     notify(db, contact, t("report.status_changed", code=report.code,
-                          status=t(f"report.status.{report.status}")), now=now)
+                          status=t(f"report.status.{report.status}")), now=now,
+           settings=settings)
 
 
 def forget_contact(db: Session, contact: Contact) -> None:

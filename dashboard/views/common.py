@@ -7,9 +7,13 @@ import datetime as dt
 from flask import abort, g, request
 
 from bot.core.exports import Filters
+from bot.meetings.texts import localized
+from bot.store import Meeting
 from bot.text import places
 from bot.text.vocabulary import ROLES
 from dashboard.auth import services
+from dashboard.i18n import current_language
+from dashboard.i18n import gettext as _
 from locales import LANGUAGES
 
 MAX_ID = 2**31 - 1
@@ -67,3 +71,13 @@ def arg_choice(name: str, allowed) -> str:
 def page_number() -> int:
     raw = request.args.get("page", "1")
     return min(int(raw), 10_000) if raw.isdigit() and int(raw) > 0 else 1
+
+
+def place_name(code: str | None) -> str:
+    geography = places.load(services().settings.places)
+    place = geography.get(code)
+    return place.name(current_language()) if place else (code or _("dash.unknown"))
+
+
+def title_of(meeting: Meeting) -> str:
+    return localized(meeting.title, current_language(), services().settings.default_language)

@@ -13,22 +13,17 @@ from bot.audit import trail as audit
 from bot.core.clock import now
 from bot.meetings import attendance, service
 from bot.meetings.rsvp import ACTIVE
-from bot.meetings.texts import local_start, localized
+from bot.meetings.texts import local_start
 from bot.store import Group, Invitation, Meeting, Response
 from dashboard.auth import services
-from dashboard.i18n import current_language
 from dashboard.i18n import gettext as _
 from dashboard.nav import NavItem
 from dashboard.page import page_blueprint
 from dashboard.permissions import require
-from dashboard.views.common import actor, checked_id, get_or_404
+from dashboard.views.common import actor, checked_id, get_or_404, title_of
 
 bp = page_blueprint("meetings", "/meetings")
 NAV = NavItem(35, "meetings.index", "dash.nav.meetings", "meetings.view")
-
-
-def title_of(meeting: Meeting) -> str:
-    return localized(meeting.title, current_language(), services().settings.default_language)
 
 
 @bp.get("/")

@@ -8,25 +8,20 @@ from flask import g, render_template
 
 from bot.core.clock import now
 from bot.store import Contact
-from bot.text import places
-from dashboard import stats, work_panels
+from dashboard import stats
 from dashboard.auth import services
 from dashboard.charts import bars, columns
-from dashboard.i18n import current_language, date
+from dashboard.i18n import date
 from dashboard.i18n import gettext as _
 from dashboard.nav import NavItem
 from dashboard.page import page_blueprint
 from dashboard.panels import visible_panels
 from dashboard.permissions import require
+from dashboard.views import work_panels
+from dashboard.views.common import place_name
 
 bp = page_blueprint("overview", "/overview")
 NAV = NavItem(10, "overview.index", "dash.nav.overview", "overview.view")
-
-
-def place_name(code: str | None) -> str:
-    geography = places.load(services().settings.places)
-    place = geography.get(code)
-    return place.name(current_language()) if place else (code or _("dash.unknown"))
 
 
 def role_name(role: str | None) -> str:

@@ -16,15 +16,10 @@ from dashboard.charts import bars
 from dashboard.i18n import date
 from dashboard.i18n import gettext as _
 from dashboard.panels import Panel
+from dashboard.views.common import place_name, title_of
 
 WEEKS = 12
 FEEDBACK_DAYS = 90
-
-
-def _place(code: str | None) -> str:
-    from dashboard.views.overview import place_name
-
-    return place_name(code)
 
 
 def reports(db: Session) -> dict:
@@ -49,12 +44,10 @@ def feedback(db: Session) -> dict:
         return db.execute(select(column, func.count()).where(recent).group_by(column)
                           .order_by(func.count().desc()).limit(15)).all()
     return {"topics": bars([(_(f"feedback.topic.{t}"), n) for t, n in by(Feedback.topic)]),
-            "provinces": bars([(_place(p), n) for p, n in by(Feedback.province)])}
+            "provinces": bars([(place_name(p), n) for p, n in by(Feedback.province)])}
 
 
 def rsvp(db: Session) -> dict:
-    from dashboard.views.meetings import title_of
-
     meetings = list(db.scalars(select(Meeting).where(
         Meeting.status.in_(ACTIVE), Meeting.starts_at >= now())
         .order_by(Meeting.starts_at).limit(8)))
