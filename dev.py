@@ -110,6 +110,8 @@ def test(args: list[str]) -> None:
     ensure_venv("test")
     ensure_prism()
     sh(str(BIN / "ruff"), "check", ".")
+    # The layers (pyproject.toml [tool.importlinter]): no circles, domains below flows.
+    sh(str(BIN / "lint-imports"))
     # Static security checks of our code; a finding is fixed or explained with `# nosec`.
     sh(str(BIN / "bandit"), "-q", "-r", *SOURCES)
     check_dir = ROOT / "build" / "flows-check"

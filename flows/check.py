@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gettext
+import re
+from pathlib import Path
 
 from babel import Locale
 
@@ -10,6 +12,7 @@ import locales
 from bot.text import places
 from bot.text.keywords import KEYWORDS
 from flows.engine import FLOWS, MENU
+from flows.steps import StepFlow
 
 PLURAL_SAMPLES = [*range(0, 1001), 1_000_000, 2_000_000]
 
@@ -82,5 +85,38 @@ def place_problems() -> list[str]:
     return found
 
 
+DIAGRAMS = Path(__file__).parent
+_TRANSITION = re.compile(r"^\s*(\S+)\s*-->\s*([^:\s]+)")
+
+
+def diagram_states(path: Path) -> set[str]:
+    """The states a Mermaid stateDiagram names in its transitions ([*] aside)."""
+    states = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        found = _TRANSITION.match(line)
+        if found:
+            states.update(found.groups())
+    return states - {"[*]"}
+
+
+def diagram_problems() -> list[str]:
+    """Each question-by-question conversation has a diagram beside its code
+    (flows/NAME.mmd) whose states are exactly its questions, so it cannot go stale."""
+    found = []
+    for flow in FLOWS.values():
+        if not isinstance(flow, StepFlow):
+            continue
+        path = DIAGRAMS / f"{flow.name}.mmd"
+        if not path.exists():
+            found.append(f"flow {flow.name} has no diagram {path.name}")
+            continue
+        want, drawn = {q.key for q in flow.questions}, diagram_states(path)
+        if want != drawn:
+            found.append(f"{path.name}: drawn {sorted(drawn - want)} not in the flow; "
+                         f"flow has {sorted(want - drawn)} not drawn")
+    return found
+
+
 def problems() -> list[str]:
-    return translation_problems() + keyword_problems() + menu_problems() + place_problems()
+    return (translation_problems() + keyword_problems() + menu_problems() + place_problems()
+            + diagram_problems())

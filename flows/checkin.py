@@ -5,8 +5,8 @@ from __future__ import annotations
 from bot.meetings import attendance, texts
 from bot.text.keywords import Keyword
 from bot.text.normalize import to_ascii_digits
-from flows.core import Simple
 from flows.engine import Context, Reply, Turn
+from flows.steps import Simple
 
 
 class CheckIn(Simple):

@@ -10,23 +10,8 @@ from bot.audit import trail as audit
 from bot.contacts.erasure import erase_contact
 from bot.text.keywords import Keyword
 from flows.engine import MENU, Context, MenuItem, Reply, Turn
-from flows.steps import ChoiceQuestion, Option, StepFlow
+from flows.steps import ChoiceQuestion, Option, Simple, StepFlow
 from locales import LANGUAGES, NATIVE_NAMES
-
-
-class Simple:
-    """A flow that answers once and keeps no state."""
-
-    name: str
-
-    def resume(self, ctx: Context, state: dict, given) -> Turn:
-        return self.start(ctx, "")
-
-    def reprompt(self, ctx: Context, state: dict) -> list[Reply]:
-        return []
-
-    def expired(self, ctx: Context, state: dict) -> list[Reply]:
-        return []
 
 
 def help_text(ctx: Context) -> str:

@@ -14,11 +14,12 @@ from bot.store import quota
 from bot.text.codes import parse_code
 from bot.text.keywords import Keyword
 from flows.engine import Context, Reply, Turn
+from flows.steps import Simple
 
 STATUS_PER_HOUR = 20
 
 
-class ReportStatusFlow:
+class ReportStatusFlow(Simple):
     name = "status"
 
     def start(self, ctx: Context, trigger: str) -> Turn:
@@ -33,15 +34,6 @@ class ReportStatusFlow:
             else:
                 text = ctx.t("status.is", status=ctx.t(f"report.status.{report.status}"))
         return Turn([Reply(text)], redact_input=True)
-
-    def resume(self, ctx: Context, state: dict, given) -> Turn:
-        return self.start(ctx, "")
-
-    def reprompt(self, ctx: Context, state: dict) -> list[Reply]:
-        return []
-
-    def expired(self, ctx: Context, state: dict) -> list[Reply]:
-        return []
 
 
 

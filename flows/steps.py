@@ -230,3 +230,18 @@ class StepFlow:
             return []  # a finished flow waiting for late parts: nothing was left open
         return [Reply(ctx.t(self.expired_message, menu=ctx.keyword("MENU"),
                             join=ctx.keyword("START")))]
+
+
+class Simple:
+    """A flow that answers once and keeps no state."""
+
+    name: str
+
+    def resume(self, ctx: Context, state: dict, given) -> Turn:
+        return self.start(ctx, "")
+
+    def reprompt(self, ctx: Context, state: dict) -> list[Reply]:
+        return []
+
+    def expired(self, ctx: Context, state: dict) -> list[Reply]:
+        return []

@@ -51,6 +51,15 @@ def chat(services: Services, lang: str | None = None, address: str | None = None
     return Simulator(services, address or phone(), language=lang)
 
 
+def web_app(services: Services):
+    """The Flask app over `services`, in testing mode."""
+    from bot.app import create_app
+
+    application = create_app(services=services)
+    application.config["TESTING"] = True
+    return application
+
+
 @contextlib.contextmanager
 def running(settings: Settings):
     """Services on `settings`, closed down (dispatcher loop, connections) afterwards."""

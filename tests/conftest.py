@@ -21,7 +21,7 @@ from bot.core.config import Settings
 from bot.core.db import Database
 from bot.services import Services
 from bot.store import Base
-from tests.builders import running
+from tests.builders import running, web_app
 
 pytest_plugins = ["tests.fakes.fixtures"]
 
@@ -129,11 +129,7 @@ def services(settings):
 
 @pytest.fixture
 def app(services):
-    from bot.app import create_app
-
-    application = create_app(services=services)
-    application.config["TESTING"] = True
-    return application
+    return web_app(services)
 
 
 @pytest.fixture

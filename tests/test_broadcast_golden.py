@@ -4,7 +4,7 @@ the coordinator's test copy. For a native speaker to review in tests/golden/."""
 import pytest
 
 from bot.broadcasts import runner
-from bot.cli.broadcast_tools import _text
+from bot.cli.broadcasts import _text
 from bot.store import Status
 from tests.broadcasting import outbox, schedule
 from tests.builders import make_contact

@@ -57,11 +57,6 @@ def create_user(db: Session, email: str, password: str, role: str) -> User:
     return user
 
 
-def set_password(user: User, password: str) -> None:
-    check_password_strength(password)
-    user.password_hash = HASHER.hash(password)
-
-
 def authenticate(db: Session, email: str, password: str) -> User | None:
     """The active user with this e-mail and password, or None."""
     user = find_user(db, email)

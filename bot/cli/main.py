@@ -235,9 +235,10 @@ def flows() -> None:
 @flows.command("check")
 def flows_check() -> None:
     """Check the flows, the keywords and that every language has every message."""
+    from bot import features
     from flows.check import problems
 
-    _services()
+    features.install()
     found = problems()
     for problem in found:
         click.echo(f"- {problem}", err=True)
@@ -246,7 +247,7 @@ def flows_check() -> None:
     click.echo("Flows, keywords and translations are complete.")
 
 
-# Each feature's commands live in bot/commands/; imported here, last, to keep start-up
+# Each feature's commands live in bot/cli/; imported here, last, to keep start-up
 # of the core commands light and the feature modules free of CLI wiring.
 from bot.cli.broadcasts import broadcasts  # noqa: E402
 from bot.cli.contacts import contacts  # noqa: E402

@@ -14,7 +14,6 @@ from bot.meetings import texts
 from bot.meetings.service import Fanout, MeetingError, invitees
 from bot.outbound.notify import notify, translator
 from bot.store import (
-    Contact,
     ContactStatus,
     Invitation,
     Meeting,
@@ -79,7 +78,3 @@ def outcome(db: Session, meeting: Meeting, summary: dict, settings: Settings, no
         result.sent += sent
         result.unreachable += not sent
     return result
-
-
-def contact_exists(db: Session, contact_id: int) -> bool:
-    return db.get(Contact, contact_id) is not None

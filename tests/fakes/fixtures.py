@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.services import Services
-from tests.builders import running
+from tests.builders import running, web_app
 from tests.fakes.telegram import FakeTelegram
 from tests.fakes.twilio import FakeTwilio
 
@@ -52,11 +52,7 @@ def channel_services(channel_settings):
 
 @pytest.fixture
 def channel_client(channel_services):
-    from bot.app import create_app
-
-    app = create_app(services=channel_services)
-    app.config["TESTING"] = True
-    return app.test_client()
+    return web_app(channel_services).test_client()
 
 
 @pytest.fixture
