@@ -13,12 +13,13 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.channels.base import InboundMessage
 from bot.core.config import Settings
 from bot.outbound.notify import translator
-from bot.store import Contact, ConversationSession, Identity
+from bot.store import Contact, ConversationSession, Identity, PendingFlow
 from bot.text import keywords
 from bot.text.normalize import clean, normalize, to_ascii_digits
 from bot.text.render import Choice
@@ -144,7 +145,40 @@ class Engine:
         replies, turn_flow, turn = self._dispatch(ctx, session, given)
         self._save(ctx, session, turn_flow, turn)
         notices = list(turn.notices)
-        return Outcome(replies + self._follow(ctx, turn, notices), turn.redact_input, notices)
+        replies += self._follow(ctx, turn, notices)
+        if ctx.db.get(ConversationSession, ctx.contact.id) is None:
+            replies += self._start_pending(ctx, notices)
+        return Outcome(replies, turn.redact_input, notices)
+
+    def offer(self, ctx: Context, flow: str, trigger: str = "") -> Outcome:
+        """Starts `flow` for the person, from outside a conversation (a coordinator
+        sends a consultation or a question): now, unless they are in the middle of
+        another conversation; then it waits and starts when that one ends."""
+        session = ctx.db.get(ConversationSession, ctx.contact.id)
+        if session is not None and session.expires_at > ctx.now and session.flow != "menu":
+            ctx.db.add(PendingFlow(contact_id=ctx.contact.id, flow=flow, trigger=trigger,
+                                   created_at=ctx.now))
+            return Outcome([])
+        if session is not None:
+            self._close(ctx, session)
+        notices: list[Notice] = []
+        return Outcome(self._begin(ctx, flow, trigger, notices), notices=notices)
+
+    def _begin(self, ctx: Context, flow: str, trigger: str, notices: list[Notice]) -> list[Reply]:
+        turn = FLOWS[flow].start(ctx, trigger)
+        self._save(ctx, None, flow, turn)
+        notices.extend(turn.notices)
+        return turn.replies + self._follow(ctx, turn, notices)
+
+    def _start_pending(self, ctx: Context, notices: list[Notice]) -> list[Reply]:
+        """The oldest waiting conversation, now that the person is free."""
+        waiting = ctx.db.scalars(select(PendingFlow).where(PendingFlow.contact_id == ctx.contact.id)
+                                 .order_by(PendingFlow.id).limit(1)).first()
+        if waiting is None:
+            return []
+        ctx.db.delete(waiting)
+        ctx.db.flush()
+        return self._begin(ctx, waiting.flow, waiting.trigger, notices)
 
     def _dispatch(self, ctx, session, given) -> tuple[list[Reply], str | None, Turn]:
         matched = keywords.match(given.normalized) if len(given.text) <= MAX_INPUT else None
@@ -199,12 +233,10 @@ class Engine:
     def _follow(self, ctx: Context, turn: Turn, notices: list[Notice]) -> list[Reply]:
         if turn.then is None:
             return []
-        follow = FLOWS[turn.then].start(ctx, "")
-        self._save(ctx, None, turn.then, follow)
-        notices.extend(follow.notices)
-        return follow.replies + self._follow(ctx, follow, notices)
+        return self._begin(ctx, turn.then, "", notices)
 
-    def expire(self, ctx: Context, session: ConversationSession) -> list[Reply]:
+    def expire(self, ctx: Context, session: ConversationSession) -> Outcome:
         replies = FLOWS[session.flow].expired(ctx, session.state)
         self._close(ctx, session)
-        return replies
+        notices: list[Notice] = []
+        return Outcome(replies + self._start_pending(ctx, notices), notices=notices)

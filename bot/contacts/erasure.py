@@ -23,6 +23,7 @@ from bot.store import (
     Direction,
     GroupMember,
     Message,
+    PendingFlow,
 )
 
 
@@ -35,7 +36,8 @@ class Eraser:
 
 
 # What erase_contact itself clears; the contact row goes with the worker's purge.
-OWN_TABLES = ("contacts", "identities", "messages", "group_members", "sessions")
+OWN_TABLES = ("contacts", "identities", "messages", "group_members", "sessions",
+              "pending_flows")
 # Filled by bot.features.install() (the composition root).
 ERASERS: list[Eraser] = []
 
@@ -50,6 +52,7 @@ def erase_contact(db: Session, contact: Contact) -> None:
     )
     db.execute(delete(GroupMember).where(GroupMember.contact_id == contact.id))
     db.execute(delete(ConversationSession).where(ConversationSession.contact_id == contact.id))
+    db.execute(delete(PendingFlow).where(PendingFlow.contact_id == contact.id))
     for field in ("name", "district", "province", "role", "consent_at", "registered_at"):
         setattr(contact, field, None)
     contact.status = ContactStatus.ERASING

@@ -14,7 +14,7 @@ from bot.core.ticks import Tick
 from bot.outbound.notify import preferred_identity
 from bot.pipeline.inbox import perform
 from bot.store import IN_FLIGHT, Contact, ConversationSession, Message
-from flows.engine import Context, Outcome
+from flows.engine import Context
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -32,9 +32,9 @@ def expire_sessions(services: Services) -> int:
             identity = preferred_identity(db, contact)
             ctx = Context(db=db, contact=contact, identity=identity,
                           settings=services.settings, now=at)
-            replies = services.inbox.engine.expire(ctx, session)
+            outcome = services.inbox.engine.expire(ctx, session)
             if identity is not None:
-                perform(db, identity, Outcome(replies), ctx.t.language, services.settings, at)
+                perform(db, identity, outcome, ctx.t.language, services.settings, at)
         return len(sessions)
 
 

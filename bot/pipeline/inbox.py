@@ -28,7 +28,7 @@ from bot.contacts.lookup import identify
 from bot.core.clock import now
 from bot.core.config import Settings
 from bot.core.db import Database, insert_ignore
-from bot.outbound.notify import translator
+from bot.outbound.notify import preferred_identity, translator
 from bot.outbound.outbox import enqueue
 from bot.pipeline.flood_alerts import tell_coordinators
 from bot.reports import alerts
@@ -196,6 +196,24 @@ class Inbox:
         contact = db.get(Contact, identity.contact_id)
         t = translator(contact, self.settings)
         enqueue(db, identity, t("error.internal"), now=at, language=t.language)
+
+    def offer(self, db: Session, contact_id: int, flow: str, trigger: str = "",
+              at: dt.datetime | None = None) -> bool:
+        """Starts conversation `flow` for a person from outside (a consultation, a
+        coordinator's question), in the caller's transaction, with the contact locked as
+        for an inbound message; it waits while they are in another conversation. False
+        when they cannot be reached (no address, or stopped)."""
+        at = at or now()
+        contact = db.scalars(
+            select(Contact).where(Contact.id == contact_id).with_for_update()
+        ).one()
+        identity = preferred_identity(db, contact)
+        if identity is None or not contact.registered:
+            return False
+        ctx = Context(db=db, contact=contact, identity=identity, settings=self.settings, now=at)
+        outcome = self.engine.offer(ctx, flow, trigger)
+        perform(db, identity, outcome, ctx.t.language, self.settings, at)
+        return True
 
     def pending(self, older_than: dt.timedelta) -> list[int]:
         """Messages recorded but not processed yet: slowed down, or left by a crash."""

@@ -21,7 +21,7 @@ from bot.store.meetings import (
     Response,
 )
 from bot.store.messages import IN_FLIGHT, Direction, Message, Priority, Status
-from bot.store.sessions import ConversationSession, Lease
+from bot.store.sessions import ConversationSession, Lease, PendingFlow
 from bot.store.users import ApiToken, LoginFailure, Role, User
 
 __all__ = [
@@ -35,6 +35,7 @@ __all__ = [
     "Contact",
     "ContactStatus",
     "ConversationSession",
+    "PendingFlow",
     "Direction",
     "Feedback",
     "Group",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.clock import now
@@ -22,6 +22,22 @@ class ConversationSession(Base):
     started_at: Mapped[dt.datetime] = mapped_column(default=now)
     updated_at: Mapped[dt.datetime] = mapped_column(default=now)
     expires_at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
+class PendingFlow(Base):
+    """A conversation waiting for the person to finish the one they are in (a
+    consultation sent while they write a report, say): started when that one ends."""
+
+    __tablename__ = "pending_flows"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contact_id: Mapped[int] = mapped_column(
+        ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    flow: Mapped[str] = mapped_column(String(32))
+    trigger: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=now)
 
 
 class Lease(Base):
