@@ -6,15 +6,15 @@ from collections.abc import Callable
 
 from bot.channels.base import Sender
 from bot.channels.sim.sender import SimSender
-from bot.channels.telegram import sender as telegram
-from bot.channels.twilio import sender as twilio
+from bot.channels.telegram.sender import factory as telegram_factory
+from bot.channels.twilio.sender import factory as twilio_factory
 from bot.core.config import Settings
 
 # channel name -> factory; a factory returns None when its channel is not configured
 FACTORIES: dict[str, Callable[[Settings], Sender | None]] = {
     "sim": lambda _settings: SimSender(),
-    "telegram": telegram.factory,
-    "sms": twilio.factory,
+    "telegram": telegram_factory,
+    "sms": twilio_factory,
 }
 
 
