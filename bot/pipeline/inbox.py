@@ -135,10 +135,7 @@ class Inbox:
 
     def _process(self, db: Session, message_id: int, identity: Identity,
                  message: InboundMessage, at: dt.datetime) -> None:
-        # One message per person at a time: the contact row is the lock.
-        contact = db.scalars(
-            select(Contact).where(Contact.id == identity.contact_id).with_for_update()
-        ).one()
+        contact = lock_contact(db, identity.contact_id)
         if contact.status == ContactStatus.STAFF:
             log.info("message from alert destination (contact %s) logged, not answered",
                      contact.id)
@@ -204,9 +201,7 @@ class Inbox:
         for an inbound message; it waits while they are in another conversation. False
         when they cannot be reached (no address, or stopped)."""
         at = at or now()
-        contact = db.scalars(
-            select(Contact).where(Contact.id == contact_id).with_for_update()
-        ).one()
+        contact = lock_contact(db, contact_id)
         identity = preferred_identity(db, contact)
         if identity is None or not contact.registered:
             return False
@@ -225,6 +220,17 @@ class Inbox:
                     Message.created_at < now() - older_than,
                 ).order_by(Message.id).limit(500)
             ))
+
+
+def lock_contact(db: Session, contact_id: int) -> Contact:
+    """One message per person at a time: the contact row is the lock. FOR NO KEY UPDATE,
+    not FOR UPDATE: the message row this transaction has just inserted holds a key-share
+    lock on the contact (its foreign key), and two messages from one person arriving at
+    once would otherwise each wait for the other's (a deadlock PostgreSQL breaks by
+    failing one of them)."""
+    return db.scalars(
+        select(Contact).where(Contact.id == contact_id).with_for_update(key_share=True)
+    ).one()
 
 
 NOTICES = {"urgent_report": alerts.urgent_report}
