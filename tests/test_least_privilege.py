@@ -11,7 +11,7 @@ from sqlalchemy import select
 from bot.cli.main import main
 from bot.store import AuditEvent
 from tests.builders import make_contact
-from tests.dashboard_builders import bearer, make_token, signed_in
+from tests.dashboard_builders import bearer, csrf, make_token, signed_in
 from tests.test_cli import env_for
 
 NAME, DISTRICT = "Zarghuna", "Dand"
@@ -97,3 +97,15 @@ def test_a_cli_lookup_by_number_is_audited(services, settings):
     assert event.details == {"via": "cli", "found": 1}
     runner.invoke(main, ["groups", "add", "Shura", str(contact_id)], env=env_for(settings))
     assert len(_lookups(services)) == 1  # by id: not a lookup by number
+
+
+def test_adding_a_known_number_is_an_audited_lookup(app, client, services):
+    contact_id, number = _person(services)
+    coordinator = signed_in(app, services, "coordinator")
+    form = {"phone": number, "csrf_token": csrf(coordinator, "/dashboard/contacts/new")}
+    assert coordinator.post("/dashboard/contacts/new", data=form).status_code == 302
+    answer = client.post("/api/v1/contacts", json={"phone": number},
+                         headers=bearer(make_token(services, "coordinator")))
+    assert answer.status_code == 200  # "already registered": the answer is a lookup
+    vias = [(e.details["via"], e.details["found"], e.target_id) for e in _lookups(services)]
+    assert vias == [("dashboard.add", 1, str(contact_id)), ("api.create", 1, str(contact_id))]

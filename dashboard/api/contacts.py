@@ -170,6 +170,10 @@ def create_contact(call: Call):
         with services().database.write() as db:
             contact_id, created = save_contact(db, fields)
             out = contact_out(db, db.get(Contact, contact_id), call)
+            # 200 or 201 says whether the number was registered: a lookup by number.
+            audit.record(db, f"token:{call.token.id}", "contact.lookup", "contact", contact_id,
+                         {"via": "api.create", "found": int(not created),
+                          "address": request.remote_addr})
     except RowError as error:
         raise ApiError(422, "invalid", str(error)) from None
     return Reply(201 if created else 200, out)

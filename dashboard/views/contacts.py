@@ -107,6 +107,8 @@ def new():
         fields = validate(form, services().settings.places)
         with services().database.write() as db:
             contact_id, created = save_contact(db, fields)
+            record(db, "contact.lookup", "contact", contact_id,
+                   {"via": "dashboard.add", "found": int(not created)})
     except RowError as error:
         return render_template("contacts/new.html", form=form, error=row_error(error),
                                **_choices()), 400
