@@ -5,6 +5,9 @@ headers change nothing unless a proxy is configured."""
 
 from __future__ import annotations
 
+import re
+
+import requests
 import time_machine
 from click.testing import CliRunner
 from sqlalchemy import select
@@ -13,8 +16,10 @@ from bot.cli.main import main
 from bot.core.clock import now
 from bot.store import ApiToken, AuditEvent, User
 from dashboard.ratelimit import FIRST_WAIT, FREE_PER_ACCOUNT
+from tests import faults
 from tests.builders import running, web_app
 from tests.dashboard_builders import PASSWORD, bearer, csrf, make_user, sign_in
+from tests.private_postgres import _free_port
 from tests.test_cli import env_for
 
 COOKIE = "mashwara_session"
@@ -231,3 +236,29 @@ def _guesses_through_a_proxy(client, email: str) -> None:
         _guess(client, email, f"10.0.{n}.1, 198.51.100.9")
     assert _guess(client, email, "10.0.99.1, 198.51.100.9", PASSWORD).status_code == 429
     assert _guess(client, email, "10.0.99.1, 198.51.100.10", PASSWORD).status_code == 302
+
+
+def test_a_running_web_server_counts_the_real_peer(settings, services, tmp_path):
+    """`mashwara web` (gunicorn) as deployed without a proxy: a new forged address on every
+    guess still meets the limit, and the audit trail names the real peer."""
+    _, email = make_user(services, "coordinator")
+    port = _free_port()
+    web = faults.start(["web", "--port", str(port), "--workers", "1"],
+                       faults.env_for_web(settings.database_url, tmp_path), tmp_path)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        faults.wait_for(lambda: faults.answers(f"{base}/healthz"), 60, "mashwara web")
+        browser = requests.Session()
+        answers = []
+        for n in range(FREE_PER_ACCOUNT + 3):
+            page = browser.get(f"{base}/dashboard/login", timeout=10).text
+            token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+            answers.append(browser.post(f"{base}/dashboard/login", timeout=30, headers={
+                "X-Forwarded-For": f"10.0.{n}.1"}, allow_redirects=False, data={
+                "email": email, "password": f"guess {n}", "csrf_token": token}).status_code)
+    finally:
+        faults.stop(web)
+    assert answers == [401] * FREE_PER_ACCOUNT + [429] * 3
+    addresses = {e.details.get("address") for e in _trail(services)
+                 if e.action == "sign-in.failed"}
+    assert addresses == {"127.0.0.1"}
