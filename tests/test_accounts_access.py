@@ -19,18 +19,17 @@ from dashboard.ratelimit import FIRST_WAIT, FREE_PER_ACCOUNT
 from tests import faults
 from tests.builders import running, web_app
 from tests.dashboard_builders import PASSWORD, bearer, csrf, make_user, sign_in
-from tests.private_postgres import _free_port
-from tests.test_cli import env_for
+from tests.test_cli import env_for, free_port
 
 COOKIE = "mashwara_session"
 CONTACTS = "/api/v1/contacts"
 PAGE = "/dashboard/overview/"
 
 
-def _admin(app, services, email="owner@example.org", address="127.0.0.1"):
+def _admin(app, services, email="owner@example.org"):
     user_id, email = make_user(services, "admin", email=email)
     client = app.test_client()
-    assert sign_in(client, email, address=address).status_code == 302
+    assert sign_in(client, email).status_code == 302
     return user_id, client
 
 
@@ -242,7 +241,7 @@ def test_a_running_web_server_counts_the_real_peer(settings, services, tmp_path)
     """`mashwara web` (gunicorn) as deployed without a proxy: a new forged address on every
     guess still meets the limit, and the audit trail names the real peer."""
     _, email = make_user(services, "coordinator")
-    port = _free_port()
+    port = free_port()
     web = faults.start(["web", "--port", str(port), "--workers", "1"],
                        faults.env_for_web(settings.database_url, tmp_path), tmp_path)
     try:
