@@ -21,8 +21,7 @@ def create_app(settings: config.Settings | None = None,
     protect(app, services.settings.public_url)
     app.extensions["mashwara"] = services
     dashboard.init_app(app, services)
-    # Behind one reverse proxy: the scheme, host and prefix the client used.
-    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1, x_prefix=1)
+    trust_proxy_headers(app, services.settings.trusted_proxies)
     webhooks.register(app)
 
     @app.get("/healthz")
@@ -35,3 +34,11 @@ def create_app(settings: config.Settings | None = None,
         return jsonify(status="ok", database="ok")
 
     return app
+
+
+def trust_proxy_headers(app: Flask, proxies: int) -> None:
+    """X-Forwarded-* believed only from the configured number of proxies: otherwise anyone
+    could name their own address, get round the sign-in limit and write a forged address
+    into the audit trail. The nearest proxy tells the scheme, host and prefix."""
+    if proxies > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=1, x_host=1, x_prefix=1)

@@ -23,12 +23,17 @@ def services():
 
 
 def load_user() -> User | None:
+    """The signed-in user, if the session is still one the account holds: signing out,
+    a new password, a new role or disabling raise `session_version`, and every cookie
+    carrying an older one stops working (a copied cookie included)."""
     user_id, signed_in = session.get("user_id"), session.get("signed_in_at", 0)
     if not user_id or time.time() - signed_in > SESSION_HOURS * 3600:
         return None
     with services().database.read() as db:
         user = db.get(User, user_id)
-    return user if user is not None and user.active else None
+    if user is None or not user.active or session.get("version") != user.session_version:
+        return None
+    return user
 
 
 def _has_nul() -> bool:
@@ -59,7 +64,8 @@ def sign_in(user: User) -> None:
     language = session.get("language")
     session.clear()
     session.permanent = True
-    session.update(user_id=user.id, signed_in_at=int(time.time()))
+    session.update(user_id=user.id, signed_in_at=int(time.time()),
+                   version=user.session_version)
     if language:
         session["language"] = language
     csrf_token()

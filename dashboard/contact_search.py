@@ -32,6 +32,12 @@ def _phone(q: str) -> str | None:
         return None
 
 
+def by_number(s: Search) -> bool:
+    """Whether this search finds a person by phone number: for coordinators only, and
+    audited, because it tells whether a number is registered."""
+    return bool(s.q) and _phone(s.q) is not None
+
+
 def search(db: Session, s: Search) -> tuple[list[Contact], bool]:
     """One page of matching contacts (newest first) and whether there are more."""
     query = select(Contact).where(Contact.status == ContactStatus.ACTIVE)

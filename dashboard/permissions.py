@@ -37,6 +37,8 @@ COORDINATOR = VIEWER | {
     "feedback.text",
     "meetings.edit",
     "broadcasts.send",
+    "contacts.by_number",  # find a person by phone number (every lookup is audited)
+    "contacts.district",   # a contact's district: with a name, it points at a household
 }
 ADMIN = COORDINATOR | {"users.manage", "tokens.manage", "audit.view"}
 

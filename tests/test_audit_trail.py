@@ -59,7 +59,7 @@ def test_dashboard_user_token_export_and_erase_are_recorded(app, services):
     [export] = events(services, "export")
     assert export.details["province"] == "kabul" and export.actor == "user:admin@example.org"
     assert events(services, "user.role")[0].details == {
-        "address": "127.0.0.1", "from": "viewer", "to": "coordinator"}
+        "address": "127.0.0.1", "from": "viewer", "to": "coordinator", "tokens_revoked": 0}
     every = str([(e.actor, e.target_id, e.details) for e in events(services)])
     assert "Zarghuna" not in every and number not in every
 

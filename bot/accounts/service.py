@@ -13,6 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.accounts.tokens import revoke_owned
 from bot.core.clock import now
 from bot.store import Role, User
 
@@ -69,6 +70,35 @@ def authenticate(db: Session, email: str, password: str) -> User | None:
     if HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = HASHER.hash(password)
     return user
+
+
+def end_sessions(user: User) -> None:
+    """Every dashboard session of this account stops working at its next request."""
+    user.session_version = (user.session_version or 0) + 1
+
+
+def set_role(db: Session, user: User, role: str) -> int:
+    """Changes the role, ends the account's sessions and revokes its API tokens (made
+    under the old role); returns how many tokens were revoked."""
+    if role not in Role.ALL:
+        raise AccountError(f"role must be one of {', '.join(Role.ALL)}")
+    user.role = role
+    end_sessions(user)
+    return revoke_owned(db, user.id)
+
+
+def disable(db: Session, user: User) -> int:
+    """Stops the account at once: sessions end and its API tokens are revoked."""
+    user.disabled_at = now()
+    end_sessions(user)
+    return revoke_owned(db, user.id)
+
+
+def set_password(user: User, password: str) -> None:
+    """A new password; every session of the account ends (including the one asking)."""
+    check_password_strength(password)
+    user.password_hash = HASHER.hash(password)
+    end_sessions(user)
 
 
 def new_totp_secret() -> str:

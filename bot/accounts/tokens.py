@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.core.clock import now
-from bot.store import ApiToken, Role
+from bot.store import ApiToken, Role, User
 
 PREFIX = "mw_"
 USE_PRECISION = dt.timedelta(minutes=1)
@@ -38,9 +38,28 @@ def verify_token(db: Session, token: str) -> ApiToken | None:
     if not token.startswith(PREFIX) or len(token) > 100:
         return None
     row = db.scalar(select(ApiToken).where(ApiToken.token_hash == _digest(token)))
-    if row is None or row.revoked_at is not None:
+    if row is None or row.revoked_at is not None or not _owner_allows(db, row):
         return None
     return row
+
+
+def _owner_allows(db: Session, row: ApiToken) -> bool:
+    """A token is worth no more than the account that made it: none once that account is
+    disabled, and never more than its present role (tokens made outside the dashboard
+    have no owner)."""
+    if row.created_by is None:
+        return True
+    owner = db.get(User, row.created_by)
+    return (owner is not None and owner.active
+            and Role.RANK.get(row.role, 99) <= Role.RANK.get(owner.role, -1))
+
+
+def revoke_owned(db: Session, user_id: int) -> int:
+    """Revokes every live token made by this account; returns how many."""
+    result = db.execute(update(ApiToken).where(
+        ApiToken.created_by == user_id, ApiToken.revoked_at.is_(None),
+    ).values(revoked_at=now()))
+    return result.rowcount or 0
 
 
 def note_use(db: Session, token_id: int) -> None:

@@ -3,7 +3,8 @@
 Actions (stable names, filterable): sign-in, sign-in.failed, sign-out, report.view,
 report.status, report.note, export, broadcast.create, broadcast.send, broadcast.pause,
 broadcast.resume, broadcast.cancel, meeting.create, meeting.change, meeting.cancel,
-user.create, user.role, user.disable, user.enable, token.create, token.revoke,
+user.create, user.role, user.disable, user.enable, password.change, password.failed,
+token.create, token.revoke, contact.lookup (a person looked up by number),
 contact.erase, contact.import, keys.rotate. `details` holds ids, counts, statuses and
 filters, never a phone number, name or report text.
 """

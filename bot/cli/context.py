@@ -7,6 +7,7 @@ import click
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.audit import trail as audit
 from bot.contacts.lookup import find_identity
 from bot.core import config
 from bot.services import Services
@@ -23,12 +24,15 @@ def services() -> Services:
 
 
 def contact_id(db: Session, given: str) -> int:
-    """A contact by id (`42`) or phone number (`+93700000001`)."""
+    """A contact by id (`42`) or phone number (`+93700000001`); a lookup by number is
+    written to the audit trail (with the contact's id, never the number)."""
     if given.isdigit() and db.get(Contact, int(given)) is not None:
         return int(given)
     for channel in ("sms", "sim"):
         identity = find_identity(db, channel, given)
         if identity is not None:
+            audit.record(db, audit.cli_actor(), "contact.lookup", "contact",
+                         identity.contact_id, {"via": "cli", "found": 1})
             return identity.contact_id
     raise click.ClickException(f"no contact {given!r}: give a contact id or a phone number")
 

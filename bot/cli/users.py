@@ -7,10 +7,10 @@ import sys
 import click
 from sqlalchemy import select
 
+from bot.accounts import service as accounts
 from bot.accounts.service import AccountError, create_user, find_user
 from bot.audit import trail as audit
 from bot.core import config
-from bot.core.clock import now
 from bot.services import Services
 from bot.store import Role, User
 
@@ -76,21 +76,45 @@ def set_role(email: str, role: str) -> None:
     """Change an account's role."""
     with _services().database.write() as db:
         user = _user(db, email)
+        before = user.role
+        revoked = accounts.set_role(db, user, role)
         audit.record(db, audit.cli_actor(), "user.role", "user", user.id,
-                     {"from": user.role, "to": role})
-        user.role = role
-    click.echo(f"{email} is now {role}.")
+                     {"from": before, "to": role, "tokens_revoked": revoked})
+    click.echo(f"{email} is now {role}; its sessions ended and {revoked} API token(s)"
+               " were revoked.")
 
 
 @users.command("disable")
 @click.argument("email")
 def disable(email: str) -> None:
-    """Stop an account from signing in (its sessions end at their next request)."""
+    """Stop an account at once: its sessions end and its API tokens are revoked."""
     with _services().database.write() as db:
         user = _user(db, email)
-        user.disabled_at = now()
-        audit.record(db, audit.cli_actor(), "user.disable", "user", user.id)
-    click.echo(f"{email} is disabled.")
+        revoked = accounts.disable(db, user)
+        audit.record(db, audit.cli_actor(), "user.disable", "user", user.id,
+                     {"tokens_revoked": revoked})
+    click.echo(f"{email} is disabled; its sessions ended and {revoked} API token(s)"
+               " were revoked.")
+
+
+@users.command("set-password")
+@click.argument("email")
+@click.option("--password-stdin", is_flag=True,
+              help="Read the password from the first line of standard input (for scripts).")
+def set_password(email: str, password_stdin: bool) -> None:
+    """A new password for an account; every session of the account ends."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        with _services().database.write() as db:
+            user = _user(db, email)
+            accounts.set_password(user, password)
+            audit.record(db, audit.cli_actor(), "password.change", "user", user.id)
+    except AccountError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{email} has a new password; its sessions ended.")
 
 
 @users.command("enable")

@@ -102,6 +102,9 @@ class Settings:
     inbound_per_minute: int = 20
     # Days message texts are kept; the log rows (counts) stay.
     message_retention_days: int = 90
+    # Reverse proxies in front of the web server whose X-Forwarded-* headers are believed;
+    # 0: none, the peer's address is the client's (forged headers change nothing).
+    trusted_proxies: int = 0
 
     @property
     def telegram_enabled(self) -> bool:
@@ -149,6 +152,7 @@ _VARIABLES = {
     "MASHWARA_MAX_ATTEMPTS": ("max_attempts", _int),
     "MASHWARA_INBOUND_PER_MINUTE": ("inbound_per_minute", _int),
     "MASHWARA_MESSAGE_RETENTION_DAYS": ("message_retention_days", _int),
+    "MASHWARA_TRUSTED_PROXIES": ("trusted_proxies", _int),
 }
 
 
@@ -192,6 +196,9 @@ def _validate(settings: Settings) -> None:
             f"MASHWARA_FEEDBACK_TOPICS must name topics from {', '.join(FEEDBACK_TOPICS)};"
             f" unknown: {', '.join(unknown) or 'none given'}"
         )
+    if not 0 <= settings.trusted_proxies <= 10:
+        raise ConfigError("MASHWARA_TRUSTED_PROXIES must be the number of reverse proxies"
+                          " in front of Mashwara, from 0 (none) to 10")
     if settings.reports_per_hour < 1 or settings.feedback_per_hour < 1:
         raise ConfigError(
             "MASHWARA_REPORTS_PER_HOUR and MASHWARA_FEEDBACK_PER_HOUR must be 1 or more"

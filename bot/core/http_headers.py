@@ -1,5 +1,5 @@
 """Headers on every response of the app (webhooks, API, dashboard, errors), and the
-request size limit on every route.
+request size and JSON nesting limits on every route.
 
 The policy forbids everything a JSON answer or a server-rendered page does not need:
 no scripts, styles or frames from elsewhere, no framing of our pages (clickjacking),
@@ -10,6 +10,8 @@ HTTPS: over plain HTTP (a laptop in the field) it would lock browsers out.
 from __future__ import annotations
 
 from flask import Flask, abort, request
+
+from bot.core.json_depth import DepthLimitedJSON
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -37,6 +39,7 @@ MAX_REQUEST_BYTES = 1 << 20
 
 def protect(app: Flask, public_url: str) -> None:
     app.config["MAX_CONTENT_LENGTH"] = MAX_REQUEST_BYTES
+    app.json = DepthLimitedJSON(app)
     headers = dict(HEADERS)
     if public_url.startswith("https://"):
         headers["Strict-Transport-Security"] = HSTS

@@ -17,6 +17,7 @@ class Role:
     COORDINATOR = "coordinator"
     VIEWER = "viewer"
     ALL = ("admin", "coordinator", "viewer")
+    RANK = {"viewer": 0, "coordinator": 1, "admin": 2}
 
 
 class User(Base):
@@ -33,6 +34,9 @@ class User(Base):
     disabled_at: Mapped[dt.datetime | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=now)
     last_sign_in_at: Mapped[dt.datetime | None]
+    # Carried in the session cookie; raising it ends every session of the account
+    # (sign-out, password change, role change, disabling).
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @property
     def active(self) -> bool:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, request
 from sqlalchemy import select
 
-from bot.contacts.imports import ContactFields, RowError, save_contact, validate
+from bot.audit import trail as audit
+from bot.contacts.imports import ContactFields, RowError, normal_phone, save_contact, validate
+from bot.contacts.lookup import find_identity
 from bot.store import Contact, ContactStatus, GroupMember, Identity
 from bot.text.vocabulary import ROLES
 from dashboard.api.registry import (
@@ -41,7 +43,8 @@ class ContactOut:
     language: str | None
     name: str | None
     province: str | None
-    district: str | None
+    district: str | None = spec(description="null without the contacts.district permission"
+                                " (viewers)")
     role: str | None
     addresses: list[Address]
     groups: list[int]
@@ -53,6 +56,9 @@ class ContactOut:
 class ContactQuery(PageQuery):
     province: str = spec("", max_length=64, description="province code")
     role: str = spec("", enum=("", *ROLES))
+    phone: str = spec("", max_length=32, description=(
+        "the contact with this phone number, international format; needs the"
+        " contacts.by_number permission (not viewers), and every use is audited"))
 
 
 @dataclass
@@ -76,6 +82,7 @@ def contacts_out(db, contacts: list[Contact], call: Call) -> list[ContactOut]:
     """Contacts with their addresses and groups, in two queries for the whole page."""
     ids = [c.id for c in contacts]
     see = call.can("contacts.addresses")
+    district = call.can("contacts.district")
     addresses: dict[int, list[Address]] = {i: [] for i in ids}
     for i in db.scalars(select(Identity).where(Identity.contact_id.in_(ids))
                         .order_by(Identity.id)):
@@ -85,7 +92,8 @@ def contacts_out(db, contacts: list[Contact], call: Call) -> list[ContactOut]:
     for member in db.scalars(select(GroupMember).where(GroupMember.contact_id.in_(ids))
                              .order_by(GroupMember.group_id)):
         groups[member.contact_id].append(member.group_id)
-    return [ContactOut(c.id, c.status, c.language, c.name, c.province, c.district, c.role,
+    return [ContactOut(c.id, c.status, c.language, c.name, c.province,
+                       c.district if district else None, c.role,
                        addresses[c.id], groups[c.id], c.registered_at, c.stopped_at)
             for c in contacts]
 
@@ -107,10 +115,37 @@ def list_contacts(call: Call):
     after = cursor_after(q)
     if after is not None:
         query = query.where(Contact.id > after)
+    if q.phone:
+        return _by_number(call, query, q)
     with services().database.read() as db:
         rows = list(db.scalars(query.order_by(Contact.id).limit(q.limit + 1)))
         rows, cursor = paged(rows, q.limit, lambda c: c.id)
         return page_of(ContactOut)(contacts_out(db, rows, call), cursor)
+
+
+def _by_number(call: Call, query, q: ContactQuery):
+    """A lookup by number tells whether the number is registered: refused to viewers,
+    and written to the audit trail either way (never the number itself)."""
+    allowed = call.can("contacts.by_number")
+    try:
+        phone = normal_phone(q.phone)
+    except RowError:
+        raise ApiError(400, "bad_query", "phone: not a phone number") from None
+    with services().database.write() as db:
+        rows = []
+        if allowed:
+            found = [find_identity(db, channel, phone) for channel in ("sms", "sim")]
+            ids = [i.contact_id for i in found if i is not None]
+            rows = list(db.scalars(query.where(Contact.id.in_(ids)).order_by(Contact.id)))
+        target = rows[0].id if len(rows) == 1 else None
+        audit.record(db, f"token:{call.token.id}", "contact.lookup",
+                     "contact" if target else None, target,
+                     {"via": "api.filter", "found": len(rows), "refused": not allowed,
+                      "address": request.remote_addr})
+        page = page_of(ContactOut)(contacts_out(db, rows, call), None)
+    if not allowed:  # after the write: the refusal stays in the trail
+        raise ApiError(403, "forbidden", "this token's role may not find people by number")
+    return page
 
 
 @endpoint("GET", "/v1/contacts/<int:contact_id>", permission="contacts.view", tag="contacts",
@@ -135,6 +170,10 @@ def create_contact(call: Call):
         with services().database.write() as db:
             contact_id, created = save_contact(db, fields)
             out = contact_out(db, db.get(Contact, contact_id), call)
+            # 200 or 201 says whether the number was registered: a lookup by number.
+            audit.record(db, f"token:{call.token.id}", "contact.lookup", "contact", contact_id,
+                         {"via": "api.create", "found": int(not created),
+                          "address": request.remote_addr})
     except RowError as error:
         raise ApiError(422, "invalid", str(error)) from None
     return Reply(201 if created else 200, out)

@@ -8,15 +8,26 @@ import time
 import segno
 from flask import abort, flash, g, redirect, render_template, request, session, url_for
 
-from bot.accounts.service import authenticate, check_totp, find_user, new_totp_secret, totp_uri
+from bot.accounts.service import (
+    MIN_PASSWORD,
+    AccountError,
+    authenticate,
+    check_totp,
+    end_sessions,
+    find_user,
+    new_totp_secret,
+    set_password,
+    totp_uri,
+)
 from bot.core.crypto import keyring
 from bot.store import User
 from dashboard.auth import safe_next, services, sign_in
 from dashboard.i18n import gettext as _
+from dashboard.i18n import number
 from dashboard.nav import NavItem
 from dashboard.page import page_blueprint
 from dashboard.permissions import public, require
-from dashboard.ratelimit import blocked, clear, keys, record_failure
+from dashboard.ratelimit import clear, keys, record_failure, retry_after
 from dashboard.trail import record
 from locales import LANGUAGES
 
@@ -38,8 +49,9 @@ def login():
     email, password = request.form.get("email", ""), request.form.get("password", "")
     account_key, address_key = _limit_keys(email)
     with services().database.write() as db:
-        if blocked(db, account_key, address_key):
-            return render_template("login.html", error=_("dash.login.blocked")), 429
+        wait = retry_after(db, account_key, address_key)
+        if wait:
+            return _slowed("login.html", wait)
         user = authenticate(db, email, password)
         if user is None:
             record_failure(db, account_key, address_key)
@@ -54,6 +66,13 @@ def login():
         clear(db, account_key)
     sign_in(user)
     return redirect(safe_next(request.form.get("next")))
+
+
+def _slowed(template: str, wait: int):
+    """Too many failures from this address: nothing is checked until `wait` seconds pass."""
+    minutes = number(-(-wait // 60))
+    body = render_template(template, error=_("dash.login.slowed", minutes=minutes))
+    return body, 429, {"Retry-After": str(wait)}
 
 
 def _failed(db, user: User | None, step: str) -> None:
@@ -80,8 +99,9 @@ def second_factor():
         return render_template("totp_login.html")
     account_key, address_key = _limit_keys(user.email)
     with services().database.write() as db:
-        if blocked(db, account_key, address_key):
-            return render_template("totp_login.html", error=_("dash.login.blocked")), 429
+        wait = retry_after(db, account_key, address_key)
+        if wait:
+            return _slowed("totp_login.html", wait)
         stored = db.get(User, user.id)
         ok = check_totp(stored, request.form.get("code", ""))
         if ok:
@@ -98,7 +118,9 @@ def second_factor():
 @bp.post("/logout")
 @require("account.self")
 def logout():
+    """Ends every session of the account, here and elsewhere: a copied cookie dies too."""
     with services().database.write() as db:
+        end_sessions(db.get(User, g.user.id))
         record(db, "sign-out", "user", g.user.id)
     language = session.get("language")
     session.clear()
@@ -156,6 +178,8 @@ def _qr(secret: str | None) -> str | None:
 
 def _account_post(secret: str | None):
     action = request.form.get("action")
+    if action == "password":
+        return _change_password()
     with services().database.write() as db:
         user = db.get(User, g.user.id)
         if action == "disable-totp" and user.totp_secret:
@@ -173,4 +197,28 @@ def _account_post(secret: str | None):
             flash(_("dash.totp.enabled"), "ok")
         else:
             abort(400)
+    return redirect(url_for("dashboard.account"))
+
+
+def _change_password():
+    """The current password, then the new one twice. Every session of the account ends
+    (a stolen cookie with it); this browser gets a fresh one."""
+    form = request.form
+    with services().database.write() as db:
+        user = db.get(User, g.user.id)
+        if authenticate(db, user.email, form.get("current", "")) is None:
+            record(db, "password.failed", "user", user.id)
+            flash(_("dash.password.wrong"), "error")
+            return redirect(url_for("dashboard.account"))
+        if form.get("new", "") != form.get("again", ""):
+            flash(_("dash.password.mismatch"), "error")
+            return redirect(url_for("dashboard.account"))
+        try:
+            set_password(user, form.get("new", ""))
+        except AccountError:
+            flash(_("dash.password.short", n=MIN_PASSWORD), "error")
+            return redirect(url_for("dashboard.account"))
+        record(db, "password.change", "user", user.id)
+    sign_in(user)
+    flash(_("dash.password.changed"), "ok")
     return redirect(url_for("dashboard.account"))

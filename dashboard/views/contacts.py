@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from bot.contacts.erasure import erase_contact
@@ -19,12 +19,12 @@ from bot.store import Contact, ContactStatus, Group, GroupMember, Identity, Mess
 from bot.text import places
 from bot.text.vocabulary import ROLES
 from dashboard.auth import services
-from dashboard.contact_search import Search, search
+from dashboard.contact_search import Search, by_number, search
 from dashboard.i18n import gettext as _
 from dashboard.i18n import number, row_error
 from dashboard.nav import NavItem
 from dashboard.page import page_blueprint
-from dashboard.permissions import require
+from dashboard.permissions import can, require
 from dashboard.trail import record
 from dashboard.views.common import get_or_404
 from locales import LANGUAGES
@@ -51,8 +51,27 @@ def _page_number() -> int:
 def index():
     s = Search(request.args.get("q", "").strip()[:120], request.args.get("province", ""),
                request.args.get("role", ""), _page_number())
+    if by_number(s):
+        return _search_by_number(s)
     with services().database.read() as db:
         contacts, more = search(db, s)
+    return render_template("contacts/index.html", contacts=contacts, more=more, search=s,
+                           **_choices())
+
+
+def _search_by_number(s: Search):
+    """Audited whether it finds anyone or not, and refused (audited too) to viewers: the
+    answer alone says whether a number belongs to someone registered."""
+    allowed = can(g.user, "contacts.by_number")
+    with services().database.write() as db:
+        contacts, more = search(db, s) if allowed else ([], False)
+        target = contacts[0].id if len(contacts) == 1 else None
+        record(db, "contact.lookup", "contact" if target else None, target,
+               {"via": "dashboard.search", "found": len(contacts), "refused": not allowed})
+    if not allowed:
+        return render_template("contacts/index.html", contacts=[], more=False, search=s,
+                               error=_("dash.contacts.number_search_refused"),
+                               **_choices()), 403
     return render_template("contacts/index.html", contacts=contacts, more=more, search=s,
                            **_choices())
 
@@ -88,6 +107,8 @@ def new():
         fields = validate(form, services().settings.places)
         with services().database.write() as db:
             contact_id, created = save_contact(db, fields)
+            record(db, "contact.lookup", "contact", contact_id,
+                   {"via": "dashboard.add", "found": int(not created)})
     except RowError as error:
         return render_template("contacts/new.html", form=form, error=row_error(error),
                                **_choices()), 400

@@ -14,6 +14,7 @@ from dashboard.i18n import gettext as _
 from dashboard.nav import NavItem
 from dashboard.page import page_blueprint
 from dashboard.permissions import require
+from dashboard.trail import record
 from dashboard.views.common import MAX_ID, get_or_404
 
 bp = page_blueprint("groups", "/groups")
@@ -72,7 +73,10 @@ def _contact_id(db, raw: str) -> int | None:
         identity = find_identity(db, "sms", normal_phone(raw))
     except RowError:
         return None
-    return identity.contact_id if identity else None
+    found = identity.contact_id if identity else None
+    record(db, "contact.lookup", "contact" if found else None, found,
+           {"via": "dashboard.group", "found": int(found is not None)})
+    return found
 
 
 @bp.post("/<int:group_id>/members")

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from bot.accounts import service as accounts
 from bot.accounts.service import AccountError, create_user
-from bot.core.clock import now
 from bot.store import Role, User
 from dashboard.auth import services
 from dashboard.i18n import gettext as _
@@ -60,8 +60,10 @@ def set_role(user_id: int):
         abort(400)
     with services().database.write() as db:
         user = _other_user(db, user_id)
-        record(db, "user.role", "user", user_id, {"from": user.role, "to": role})
-        user.role = role
+        before = user.role
+        revoked = accounts.set_role(db, user, role)
+        record(db, "user.role", "user", user_id,
+               {"from": before, "to": role, "tokens_revoked": revoked})
     return redirect(url_for("users.index"))
 
 
@@ -69,8 +71,8 @@ def set_role(user_id: int):
 @require("users.manage")
 def disable(user_id: int):
     with services().database.write() as db:
-        _other_user(db, user_id).disabled_at = now()
-        record(db, "user.disable", "user", user_id)
+        revoked = accounts.disable(db, _other_user(db, user_id))
+        record(db, "user.disable", "user", user_id, {"tokens_revoked": revoked})
     return redirect(url_for("users.index"))
 
 
