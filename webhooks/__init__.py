@@ -6,7 +6,8 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from webhooks import telegram, twilio
+    from webhooks import kannel, telegram, twilio
 
     app.register_blueprint(telegram.blueprint)
     app.register_blueprint(twilio.blueprint)
+    app.register_blueprint(kannel.blueprint)
