@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from sqlalchemy import select, text
 
 from bot.channels import senders, table
+from bot.channels.base import SendResult
 from bot.cli.main import main
 from bot.core.clock import now
 from bot.outbound.notify import notify
@@ -308,3 +309,22 @@ def test_delivery_reports_move_the_message_forward(kannel_client, public_service
         assert response.status_code == 204
     with public_services.database.read() as db:
         assert db.get(Message, message_id).status == final
+
+
+def test_a_delivery_report_before_the_send_is_recorded_is_kept(kannel_client,
+                                                               public_services):
+    """Kannel may call the dlr-url before the dispatcher has written down that sendsms
+    took the message: the report is matched by our own id, and the verdict recorded
+    afterwards does not move the status back."""
+    config = add(public_services)
+    _, identity_id, _ = make_contact(public_services, channel="roshan")
+    message_id = queued(public_services, identity_id)
+    (claimed,) = public_services.dispatcher.claim(10, ["roshan"])
+    response = kannel_client.get(f"/webhooks/kannel/{config.name}/{config.secret}/status"
+                                 f"?id=k{message_id}&type=1")
+    assert response.status_code == 204
+    public_services.dispatcher.record([(claimed, SendResult.sent(f"k{message_id}"))])
+    with public_services.database.read() as db:
+        row = db.get(Message, message_id)
+        assert (row.status, row.external_id) == (Status.DELIVERED, f"k{message_id}")
+        assert row.sent_at is not None and row.delivered_at is not None

@@ -12,25 +12,18 @@ sends nothing back from it: replies go through sendsms at the channel's pace).
 
 from __future__ import annotations
 
-import hmac
 import logging
-import re
-from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl
 
-from flask import Blueprint, Response, abort, current_app, request
+from flask import Blueprint, Response, abort, request
 from sqlalchemy.exc import DBAPIError
 
-from bot.channels import table
 from bot.channels.base import InboundMessage
-from bot.contacts.linking import link_phone
 from bot.core.clock import now
 from bot.pipeline.receipts import record_receipt
 from bot.store import Status
-from webhooks.receive import StoreUnavailable, receive
-
-if TYPE_CHECKING:
-    from bot.services import Services
+from webhooks import table_channels as shared
+from webhooks.receive import StoreUnavailable
 
 log = logging.getLogger(__name__)
 blueprint = Blueprint("kannel", __name__, url_prefix="/webhooks/kannel")
@@ -40,24 +33,6 @@ MAX_TEXT = 4000
 # Kannel's report types (the bits of dlr-mask) -> our statuses.
 REPORTS = {"1": Status.DELIVERED, "2": Status.UNDELIVERED, "8": Status.SENT,
            "16": Status.FAILED}
-ADDRESS = re.compile(r"^\+?[0-9]{3,20}$")
-
-
-def _services() -> Services:
-    return current_app.extensions["mashwara"]
-
-
-def _channel(services: Services, name: str, secret: str) -> table.ChannelConfig:
-    try:
-        config = table.get(services.database, name)
-    except table.ChannelError:
-        abort(403)
-    except DBAPIError:
-        abort(503)
-    if config.kind != "kannel" or not hmac.compare_digest(config.secret.encode(),
-                                                          secret.encode()):
-        abort(403)
-    return config
 
 
 def _raw_args() -> dict[str, bytes]:
@@ -78,24 +53,13 @@ def decode(data: bytes, coding: str, charset: str) -> str:
     return data.decode("latin-1")
 
 
-def international(address: str) -> str:
-    """The sender as the SMSC gave it, in the +country form our identities use when it
-    is a full number (an SMSC often leaves out the +); short codes stay as they are."""
-    digits = address.strip().replace(" ", "")
-    if digits.startswith("00"):
-        digits = "+" + digits[2:]
-    if digits.isdigit() and len(digits) >= 10:
-        digits = "+" + digits
-    return digits
-
-
 @blueprint.route("/<name>/<secret>/receive", methods=["GET", "POST"])
 def receive_sms(name: str, secret: str):
-    services = _services()
-    config = _channel(services, name, secret)
+    services = shared.services()
+    config = shared.channel(services, "kannel", name, secret)
     args = _raw_args()
-    sender = international(args.get("from", b"").decode("latin-1"))
-    if not ADDRESS.match(sender):
+    sender = shared.international(args.get("from", b"").decode("latin-1"))
+    if not shared.ADDRESS.match(sender):
         abort(400)
     coding = args.get("coding", b"").decode("latin-1")
     charset = args.get("charset", b"").decode("latin-1")
@@ -103,13 +67,8 @@ def receive_sms(name: str, secret: str):
     kannel_id = args.get("id", b"").decode("latin-1")[:64] or None
     message = InboundMessage(channel=config.name, address=sender, text=text,
                              external_id=kannel_id)
-
-    def link():  # one person on every SMS channel: their number joins the contact
-        link_phone(services.database, config.name, sender, sender, now())
-
     try:
-        receive(services, message, before=link)
-        table.seen(services.database, config.name, now(), inbound=True)
+        shared.take(services, config, message)
     except (StoreUnavailable, DBAPIError):
         return Response("", status=503)
     return Response("", status=200, mimetype="text/plain")
@@ -117,8 +76,8 @@ def receive_sms(name: str, secret: str):
 
 @blueprint.route("/<name>/<secret>/status", methods=["GET", "POST"])
 def status(name: str, secret: str):
-    services = _services()
-    config = _channel(services, name, secret)
+    services = shared.services()
+    config = shared.channel(services, "kannel", name, secret)
     message_id, kind = request.args.get("id", ""), request.args.get("type", "")
     if not message_id or not kind.isdigit():
         abort(400)
@@ -126,7 +85,8 @@ def status(name: str, secret: str):
     if state is None:  # "buffered" and the like: nothing to keep
         return Response("", status=204)
     try:
-        record_receipt(services.database, config.name, message_id[:64], state, None, now())
+        record_receipt(services.database, config.name, message_id[:64], state, None, now(),
+                       message_id=shared.own_id(message_id, "k"))
     except DBAPIError:
         return Response("", status=503)
     return Response("", status=204)

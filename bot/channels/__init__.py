@@ -11,6 +11,7 @@ from bot.channels import table
 from bot.channels.base import Sender
 from bot.channels.kannel import sender as kannel
 from bot.channels.sim.sender import SimSender
+from bot.channels.smsgate import sender as smsgate
 from bot.channels.telegram import sender as telegram
 from bot.channels.twilio import sender as twilio
 from bot.core.config import Settings
@@ -29,6 +30,7 @@ FACTORIES: dict[str, Callable[[Settings], Sender | None]] = {
 # kind -> builder of a sender for one row of the `channels` table
 KINDS: dict[str, Callable[[table.ChannelConfig, str], Sender]] = {
     "kannel": kannel.build,
+    "smsgate": smsgate.build,
 }
 
 

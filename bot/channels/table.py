@@ -40,6 +40,7 @@ class ChannelConfig:
     username: str | None
     password: str | None
     secret: str
+    signing_key: str | None
     sender: str | None
     rate: float
     prefixes: tuple[str, ...]
@@ -49,7 +50,8 @@ class ChannelConfig:
     @classmethod
     def of(cls, row: ChannelRow) -> ChannelConfig:
         return cls(kind=row.kind, name=row.name, url=row.url, username=row.username,
-                   password=row.password, secret=row.secret, sender=row.sender,
+                   password=row.password, secret=row.secret,
+                   signing_key=row.signing_key, sender=row.sender,
                    rate=row.rate, prefixes=tuple(row.prefixes or ()), enabled=row.enabled,
                    state=row.state)
 
@@ -63,7 +65,8 @@ def normal_prefix(prefix: str) -> str:
 
 def add(database: Database, kind: str, name: str, url: str, *, username: str | None = None,
         password: str | None = None, sender: str | None = None, rate: float = 1.0,
-        prefixes: tuple[str, ...] = (), at: dt.datetime) -> ChannelConfig:
+        prefixes: tuple[str, ...] = (), signing_key: str | None = None,
+        at: dt.datetime) -> ChannelConfig:
     if kind not in KINDS:
         raise ChannelError(f"unknown kind {kind!r}: one of {', '.join(KINDS)}")
     if not NAME.match(name) or name in RESERVED:
@@ -81,6 +84,8 @@ def add(database: Database, kind: str, name: str, url: str, *, username: str | N
             raise ChannelError(f"there is already a channel named {name}")
         row = ChannelRow(kind=kind, name=name, url=url, username=username, password=password,
                          secret=secrets.token_urlsafe(24), sender=sender, rate=rate,
+                         signing_key=signing_key or (secrets.token_urlsafe(24)
+                                                     if kind == ChannelKind.SMSGATE else None),
                          prefixes=cleaned or None, enabled=True, state=ChannelState.UP,
                          failures=0, created_at=at)
         db.add(row)
@@ -138,7 +143,7 @@ def inbound_urls(config: ChannelConfig, public_url: str) -> dict[str, str]:
             # Sent by Mashwara with each message as its dlr-url (id and %d added then).
             "status": base + "/status",
         }
-    return {"webhook": base + "/events"}
+    return {"events": base + "/events"}
 
 
 def kannel_service_group(config: ChannelConfig, public_url: str) -> str:

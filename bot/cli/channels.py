@@ -30,6 +30,13 @@ def _fail(error: table.ChannelError):
     raise click.ClickException(str(error)) from None
 
 
+def _get(services, name: str) -> table.ChannelConfig:
+    try:
+        return table.get(services.database, name)
+    except table.ChannelError as error:
+        _fail(error)
+
+
 @channels.command("add")
 @click.argument("kind", type=click.Choice(table.KINDS))
 @click.argument("name")
@@ -43,18 +50,50 @@ def _fail(error: table.ChannelError):
 @click.option("--prefixes", multiple=True,
               help="Number prefixes this channel takes (+9370 ...); repeat or separate "
                    "with commas.")
-def add(kind, name, url, username, password, sender, rate, prefixes) -> None:
+@click.option("--signing-key", help="smsgate: the app's webhook signing key (Settings > "
+              "Webhooks); without it one is made, to type into the app.")
+def add(kind, name, url, username, password, sender, rate, prefixes, signing_key) -> None:
     """Add channel NAME of KIND (kannel or smsgate)."""
     services = _ready()
     flat = tuple(p.strip() for given in prefixes for p in given.split(",") if p.strip())
     try:
         config = table.add(services.database, kind, name, url, username=username,
                            password=password, sender=sender, rate=rate, prefixes=flat,
-                           at=now())
+                           signing_key=signing_key, at=now())
     except table.ChannelError as error:
         _fail(error)
     click.echo(f"Channel {config.name} added ({config.kind}, {config.rate:g} SMS/s).")
     _show(services, config)
+    if config.kind == "smsgate":
+        _register(services, config)
+
+
+@channels.command("register")
+@click.argument("name")
+def register(name: str) -> None:
+    """smsgate: register the channel's webhooks with the gateway again."""
+    services = _ready()
+    config = _get(services, name)
+    if config.kind != "smsgate":
+        raise click.ClickException("only smsgate channels have webhooks to register")
+    _register(services, config)
+
+
+def _register(services, config: table.ChannelConfig) -> None:
+    import httpx
+
+    from bot.channels.smsgate.sender import register_webhooks
+
+    if not services.settings.public_url:
+        raise click.ClickException("set MASHWARA_PUBLIC_URL, then `mashwara channels "
+                                   f"register {config.name}`")
+    try:
+        count = register_webhooks(config, services.settings.public_url)
+    except httpx.HTTPError as error:
+        raise click.ClickException(
+            f"the gateway did not take the webhooks ({type(error).__name__}); check --url "
+            f"and the credentials, then `mashwara channels register {config.name}`") from None
+    click.echo(f"{count} webhooks registered with the gateway.")
 
 
 @channels.command("list")
@@ -75,10 +114,7 @@ def list_channels() -> None:
 def show(name: str) -> None:
     """The channel's inbound URLs (and, for Kannel, the sms-service group)."""
     services = _ready()
-    try:
-        config = table.get(services.database, name)
-    except table.ChannelError as error:
-        _fail(error)
+    config = _get(services, name)
     click.echo(f"{config.name}: {config.kind}, sends to {config.url}, "
                f"{config.rate:g} SMS/s, {'enabled' if config.enabled else 'disabled'}")
     _show(services, config)
@@ -96,6 +132,8 @@ def _show(services, config: table.ChannelConfig) -> None:
     if config.kind == "kannel":
         click.echo("\nPaste into kannel.conf:\n")
         click.echo(table.kannel_service_group(config, public))
+    if config.kind == "smsgate":
+        click.echo(f"\nIn the app, Settings > Webhooks > Signing Key: {config.signing_key}")
 
 
 @channels.command("test")
@@ -104,10 +142,7 @@ def _show(services, config: table.ChannelConfig) -> None:
 def test(name: str, phone: str) -> None:
     """Send one test message to PHONE through channel NAME, now."""
     services = _ready()
-    try:
-        config = table.get(services.database, name)
-    except table.ChannelError as error:
-        _fail(error)
+    config = _get(services, name)
     with services.database.write() as db:
         identity = identify(db, config.name, phone, now())
         say = translator(identity.contact, services.settings)

@@ -27,7 +27,7 @@ FINAL = (Status.UNDELIVERED, Status.FAILED, Status.STOPPED, Status.CANCELLED)
 
 def record_receipt(database: Database, channel: str, external_id: str, status: str,
                    error_code: str | None, at: dt.datetime, stops: bool = False,
-                   recipient: str | None = None) -> bool:
+                   recipient: str | None = None, message_id: int | None = None) -> bool:
     """Applies a receipt; False when it was unknown, late or out of order.
     `stops`: the provider says the recipient opted out, so the address is stopped: the
     message's identity, and the `recipient` address the receipt names even when the
@@ -38,6 +38,16 @@ def record_receipt(database: Database, channel: str, external_id: str, status: s
             Message.channel == channel, Message.external_id == external_id,
             Message.direction == Direction.OUT,
         ).with_for_update()).first()
+        if row is None and message_id is not None:
+            # Our own id, named in the receipt: a report can come back before the
+            # dispatcher has recorded the provider's acceptance (the dispatcher then
+            # keeps the status the receipt set).
+            row = db.scalars(select(Message).where(
+                Message.id == message_id, Message.channel == channel,
+                Message.direction == Direction.OUT, Message.status == Status.SENDING,
+            ).with_for_update()).first()
+            if row is not None:
+                row.external_id = external_id
         if stops and recipient:
             identify(db, channel, recipient, at).stopped_at = at
         if row is None:

@@ -35,8 +35,10 @@ class ChannelRow(Base):
     url: Mapped[str] = mapped_column(Encrypted)
     username: Mapped[str | None] = mapped_column(Encrypted)
     password: Mapped[str | None] = mapped_column(Encrypted)
-    # The unguessable part of this channel's inbound URLs (and a webhook signing key).
+    # The unguessable part of this channel's inbound URLs.
     secret: Mapped[str] = mapped_column(Encrypted)
+    # The key a gateway signs its webhooks with (SMS Gateway's Settings > Webhooks).
+    signing_key: Mapped[str | None] = mapped_column(Encrypted)
     sender: Mapped[str | None] = mapped_column(String(32))  # --from: number or sender id
     rate: Mapped[float] = mapped_column(Float, default=1.0)  # SMS segments per second
     prefixes: Mapped[list | None] = mapped_column(JSON)  # "+9379", "+93 70": numbers it takes

@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("username", bot.core.crypto.Encrypted(), nullable=True),
         sa.Column("password", bot.core.crypto.Encrypted(), nullable=True),
         sa.Column("secret", bot.core.crypto.Encrypted(), nullable=False),
+        sa.Column("signing_key", bot.core.crypto.Encrypted(), nullable=True),
         sa.Column("sender", sa.String(length=32), nullable=True),
         sa.Column("rate", sa.Float(), nullable=False),
         sa.Column("prefixes", sa.JSON(), nullable=True),
