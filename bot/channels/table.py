@@ -10,9 +10,12 @@ table channel cannot take.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 import secrets
 from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
 
 from sqlalchemy import delete, select, update
 
@@ -46,6 +49,7 @@ class ChannelConfig:
     prefixes: tuple[str, ...]
     enabled: bool
     state: str
+    state_at: dt.datetime | None = None
 
     @classmethod
     def of(cls, row: ChannelRow) -> ChannelConfig:
@@ -56,11 +60,44 @@ class ChannelConfig:
                    state=row.state)
 
 
-def normal_prefix(prefix: str) -> str:
+@cache
+def operators() -> dict:
+    """The shipped operator prefixes (bot/channels/prefixes.json), by country and
+    operator: {"af": {"roshan": {"name": ..., "prefixes": [...]}}}."""
+    data = json.loads(files("bot.channels").joinpath("prefixes.json").read_text("utf-8"))
+    return {country: ops for country, ops in data.items() if not country.startswith("_")}
+
+
+def normal_prefixes(prefix: str) -> list[str]:
+    """"+93 79" -> ["+9379"]; an operator from the shipped list ("af:roshan") -> its
+    prefixes."""
+    country, colon, operator = prefix.strip().lower().partition(":")
+    if colon:
+        found = operators().get(country, {}).get(operator)
+        if found is None:
+            raise ChannelError(f"no operator {prefix!r} in the shipped list (country:name, "
+                               f"e.g. af:roshan, ye:sabafon, ma:inwi)")
+        return list(found["prefixes"])
     digits = prefix.replace(" ", "").replace("-", "")
     if not PREFIX.match(digits):
         raise ChannelError(f"a prefix is digits, with or without +: {prefix!r}")
-    return "+" + digits.lstrip("+")
+    return ["+" + digits.lstrip("+")]
+
+
+def route(channels: list[ChannelConfig], address: str, exclude: tuple[str, ...] = ()
+          ) -> str | None:
+    """The channel for `address` among enabled, working ones: the longest prefix that
+    matches, else a channel that takes all numbers (no prefixes); None if none."""
+    best: tuple[int, str] | None = None
+    for config in channels:
+        if not config.enabled or config.state != ChannelState.UP or config.name in exclude:
+            continue
+        lengths = [len(p) for p in config.prefixes if address.startswith(p)]
+        if not config.prefixes:
+            lengths = [0]
+        if lengths and (best is None or max(lengths) > best[0]):
+            best = (max(lengths), config.name)
+    return best[1] if best else None
 
 
 def add(database: Database, kind: str, name: str, url: str, *, username: str | None = None,
@@ -78,7 +115,7 @@ def add(database: Database, kind: str, name: str, url: str, *, username: str | N
         raise ChannelError("--rate is SMS per second, above 0 and at most 1000")
     if sender is not None and not 0 < len(sender) <= 32:
         raise ChannelError("--from is at most 32 characters")
-    cleaned = [normal_prefix(p) for p in prefixes]
+    cleaned = [one for p in prefixes for one in normal_prefixes(p)]
     with database.write() as db:
         if db.scalar(select(ChannelRow.id).where(ChannelRow.name == name)) is not None:
             raise ChannelError(f"there is already a channel named {name}")
@@ -107,6 +144,12 @@ def get(database: Database, name: str) -> ChannelConfig:
         if row is None:
             raise ChannelError(f"no channel named {name!r}")
         return ChannelConfig.of(row)
+
+
+def set_state(database: Database, name: str, state: str, at: dt.datetime) -> None:
+    with database.write() as db:
+        db.execute(update(ChannelRow).where(ChannelRow.name == name)
+                   .values(state=state, state_at=at))
 
 
 def set_enabled(database: Database, name: str, enabled: bool) -> None:
