@@ -103,12 +103,16 @@ class Assembler:
 class Phone:
     """One fakesmsc connection: sends its message, collects what comes back."""
 
-    def __init__(self, kannel: Kannel, number: str, text: str, ucs2: bool):
+    def __init__(self, kannel: Kannel, number: str, text: str, ucs2: bool,
+                 timed: bool = False):
         kind, data = ("ucs2", quote_from_bytes(text.encode("utf-16-be"), safe="")) if ucs2 \
             else ("text", text)
         line = f"{number} {SHORT_CODE} {kind} {data}"
         self.received: list[Delivered] = []
         self.lines: list[str] = []
+        # (when read, the SMSC's second stamp, the message), kept when `timed`
+        self.timed: list[tuple[float, str, Delivered]] = []
+        self.keep_times = timed
         self.assembler = Assembler()
         self.process = subprocess.Popen(
             ["stdbuf", "-oL", "-eL", str(FAKESMSC), "-H", "127.0.0.1", "-r", str(kannel.smsc),
@@ -119,11 +123,13 @@ class Phone:
 
     def _read(self) -> None:
         for line in self.process.stdout:
-            if "Got message" in line:
+            if "Got message" in line and not self.keep_times:
                 self.lines.append(line)
             message = self.assembler.feed(line)
             if message is not None:
                 self.received.append(message)
+                if self.keep_times:
+                    self.timed.append((time.monotonic(), line[:19], message))
 
     def wait(self, count: int, timeout: float = 20.0) -> list[Delivered]:
         deadline = time.monotonic() + timeout
@@ -214,8 +220,8 @@ max-messages = 10
         self._spawn(SMSBOX)
         wait_for_port(self.sendsms)
 
-    def phone(self, number: str, text: str, ucs2: bool = False) -> Phone:
-        return Phone(self, number, text, ucs2)
+    def phone(self, number: str, text: str, ucs2: bool = False, timed: bool = False) -> Phone:
+        return Phone(self, number, text, ucs2, timed)
 
     def stop(self) -> None:
         for process in reversed(self.processes):
