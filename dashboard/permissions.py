@@ -39,6 +39,7 @@ COORDINATOR = VIEWER | {
     "broadcasts.send",
 }
 ADMIN = COORDINATOR | {"users.manage", "tokens.manage", "audit.view"}
+ADMIN = ADMIN | {"channels.manage"}  # SMS channels: state, queues (changed with the CLI)
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.VIEWER: VIEWER,

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from bot.core.db import Database
-from bot.store import ChannelKind, ChannelRow, ChannelState
+from bot.store import ChannelKind, ChannelRow, ChannelState, Direction, Message, Status
 
 KINDS = (ChannelKind.KANNEL, ChannelKind.SMSGATE)
 RESERVED = ("sim", "telegram", "sms", "whatsapp")
@@ -204,3 +204,33 @@ def kannel_service_group(config: ChannelConfig, public_url: str) -> str:
         "concatenation = true",
         "",
     ])
+
+
+@dataclass(frozen=True)
+class ChannelStatus:
+    """What the dashboard shows of a channel: its state, its last message in and out,
+    and how many messages wait for it. Never its URL or secrets."""
+
+    name: str
+    kind: str
+    enabled: bool
+    state: str
+    rate: float
+    prefixes: tuple[str, ...]
+    last_in_at: dt.datetime | None
+    last_out_at: dt.datetime | None
+    queued: int
+
+
+def overview(database: Database) -> list[ChannelStatus]:
+    result = []
+    with database.read() as db:
+        for row in db.scalars(select(ChannelRow).order_by(ChannelRow.name)):
+            mine = (Message.channel == row.name, Message.direction == Direction.OUT)
+            last_out = db.scalar(select(func.max(Message.sent_at)).where(*mine))
+            queued = db.scalar(select(func.count()).select_from(Message).where(
+                *mine, Message.status.in_((Status.QUEUED, Status.SENDING))))
+            result.append(ChannelStatus(row.name, row.kind, row.enabled, row.state, row.rate,
+                                        tuple(row.prefixes or ()), row.last_in_at, last_out,
+                                        queued or 0))
+    return result
