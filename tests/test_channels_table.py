@@ -328,3 +328,23 @@ def test_a_delivery_report_before_the_send_is_recorded_is_kept(kannel_client,
         row = db.get(Message, message_id)
         assert (row.status, row.external_id) == (Status.DELIVERED, f"k{message_id}")
         assert row.sent_at is not None and row.delivered_at is not None
+
+
+HOSTILE = {
+    "NUL bytes": {"text": "a%00b", "coding": "1"},
+    "odd-length UCS-2": {"text": "%06%33%06", "coding": "2"},
+    "invalid UTF-8": {"text": "%FF%FE%FD", "charset": "UTF-8"},
+    "unknown charset": {"text": "hi", "charset": "X-NOTHING"},
+    "very long text": {"text": "a" * 20000},
+    "repeated parameters": {"text": "one&text=two"},
+}
+
+
+@pytest.mark.parametrize("params", HOSTILE.values(), ids=HOSTILE.keys())
+def test_hostile_input_from_a_kannel_link_is_never_a_500(kannel_client, public_services,
+                                                          params):
+    config = add(public_services)
+    query = "&".join(f"{k}={v}" for k, v in {"from": "93799111222", **params}.items())
+    response = kannel_client.get(f"/webhooks/kannel/{config.name}/{config.secret}/receive?"
+                                 + query)
+    assert response.status_code in (200, 400)
