@@ -124,7 +124,7 @@ def add(database: Database, kind: str, name: str, url: str, *, username: str | N
                          signing_key=signing_key or (secrets.token_urlsafe(24)
                                                      if kind == ChannelKind.SMSGATE else None),
                          prefixes=cleaned or None, enabled=True, state=ChannelState.UP,
-                         failures=0, created_at=at)
+                         created_at=at)
         db.add(row)
         db.flush()
         return ChannelConfig.of(row)

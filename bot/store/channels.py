@@ -44,7 +44,6 @@ class ChannelRow(Base):
     prefixes: Mapped[list | None] = mapped_column(JSON)  # "+9379", "+93 70": numbers it takes
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
     state: Mapped[str] = mapped_column(String(16), default=ChannelState.UP)
-    failures: Mapped[int] = mapped_column(Integer, default=0)
     state_at: Mapped[dt.datetime | None]  # when the state last changed
     last_in_at: Mapped[dt.datetime | None]
     last_out_at: Mapped[dt.datetime | None]

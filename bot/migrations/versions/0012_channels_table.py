@@ -32,7 +32,6 @@ def upgrade() -> None:
         sa.Column("prefixes", sa.JSON(), nullable=True),
         sa.Column("enabled", sa.Boolean(), nullable=False),
         sa.Column("state", sa.String(length=16), nullable=False),
-        sa.Column("failures", sa.Integer(), nullable=False),
         sa.Column("state_at", bot.store.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_in_at", bot.store.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_out_at", bot.store.base.UTCDateTime(timezone=True), nullable=True),
