@@ -5,6 +5,7 @@ fake that answers as smsbox does."""
 
 from __future__ import annotations
 
+import time
 from urllib.parse import parse_qs, quote_from_bytes, urlsplit
 
 import pytest
@@ -348,3 +349,33 @@ def test_hostile_input_from_a_kannel_link_is_never_a_500(kannel_client, public_s
     response = kannel_client.get(f"/webhooks/kannel/{config.name}/{config.secret}/receive?"
                                  + query)
     assert response.status_code in (200, 400)
+
+
+def test_a_whole_registration_and_report_by_sms_through_a_kannel_link(
+        kannel_client, public_services, sendsms):
+    """The README's promise: a person registers and reports by SMS through the link, each
+    answer leaving through sendsms."""
+    from bot.store import Contact, ContactStatus, Report
+
+    config = add(public_services, url=f"{sendsms.url}/cgi-bin/sendsms", rate=100.0)
+    said = ["hello", "1", "1", "Amina", "14", "Dand", "2",
+            "report", "1", "1", "#", "14", "Dand", "They beat my brother at the checkpoint.",
+            "2", "2"]
+    for n, words in enumerate(said):
+        url = receive_url(config, **{"from": "93799777888", "to": "2020",
+                                     "text": quote_from_bytes(words.encode(), safe=""),
+                                     "coding": "0", "charset": "UTF-8", "id": f"sms-{n}"})
+        assert kannel_client.get(url).status_code == 200
+        public_services.dispatcher.run_once(["roshan"])
+    for _ in range(20):  # what the pace held back in the last round
+        if not public_services.dispatcher.run_once(["roshan"]):
+            time.sleep(0.1)
+    answers = [s["text"] for s in sendsms.sent()]
+    assert all(s["to"] == "+93799777888" for s in sendsms.sent())
+    assert "Thank you, Amina. You are registered." in answers
+    assert any("R-" in a for a in answers[-2:]), answers[-2:]  # the report's reference
+    with public_services.database.read() as db:
+        contact = db.scalars(select(Contact)).one()
+        assert (contact.status, contact.name, contact.district) == (
+            ContactStatus.ACTIVE, "Amina", "Dand")
+        assert db.scalars(select(Report)).one().contact_id == contact.id
