@@ -86,6 +86,24 @@ def ensure_chromium() -> None:
              " sudo apt-get install -y chromium")
 
 
+KANNEL = (Path("/usr/sbin/bearerbox"), Path("/usr/sbin/smsbox"),
+          Path("/usr/lib/kannel/test/fakesmsc"))
+
+
+def ensure_kannel() -> None:
+    """The Kannel tests run Debian's real gateway: bearerbox and smsbox (`kannel`) and
+    the test SMSC fakesmsc (`kannel-extras`)."""
+    if all(path.exists() for path in KANNEL):
+        return
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        sh("apt-get", "update", "-qq", env=env)
+        sh("apt-get", "install", "-y", "-qq", "kannel", "kannel-extras", env=env)
+        return
+    sys.exit("The Kannel tests need Debian's kannel and kannel-extras packages, and this is"
+             " not root: sudo apt-get install -y kannel kannel-extras")
+
+
 def ensure_prism() -> None:
     package = PRISM_DIR / "node_modules" / PRISM[0] / "package.json"
     if package.exists() and f'"version": "{PRISM[1]}"' in package.read_text():
@@ -119,6 +137,7 @@ def test(args: list[str]) -> None:
     print("+ mashwara flows check", flush=True)
     subprocess.run([str(BIN / "mashwara"), "flows", "check"], check=True, cwd=check_dir)
     ensure_chromium()
+    ensure_kannel()
     if sqlite_only:
         sh(str(BIN / "pytest"), "--db", "sqlite", *args)
         return

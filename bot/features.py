@@ -18,7 +18,7 @@ from bot.core import exports, ticks
 from bot.meetings import erasure as meetings_erasure
 from bot.meetings import export as meetings_export
 from bot.meetings import reminders
-from bot.pipeline import housekeeping
+from bot.pipeline import housekeeping, routing
 from bot.reports import export as reports_export
 from bot.reports import service as reports
 from bot.reports import ticks as reports_ticks
@@ -33,6 +33,7 @@ FEATURES: dict[str, tuple[ModuleType, ...]] = {
     "meetings": (rsvp, checkin, reminders, meetings_erasure, meetings_export),
     "broadcasts": (broadcasts,),
     "audit": (audit_export,),
+    "channels": (routing,),
 }
 
 

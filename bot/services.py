@@ -35,7 +35,7 @@ class Services:
 
     @cached_property
     def dispatcher(self) -> Dispatcher:
-        return Dispatcher(self.database, senders(self.settings), self.settings)
+        return Dispatcher(self.database, senders(self.settings, self.database), self.settings)
 
     def upgrade(self) -> None:
         migrate.upgrade(self.database)

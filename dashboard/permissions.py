@@ -41,6 +41,7 @@ COORDINATOR = VIEWER | {
     "contacts.district",   # a contact's district: with a name, it points at a household
 }
 ADMIN = COORDINATOR | {"users.manage", "tokens.manage", "audit.view"}
+ADMIN = ADMIN | {"channels.manage"}  # SMS channels: state, queues (changed with the CLI)
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.VIEWER: VIEWER,

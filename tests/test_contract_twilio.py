@@ -5,25 +5,19 @@ Response-side ones are Twilio's own examples breaking their schema, and are igno
 from __future__ import annotations
 
 import asyncio
-import threading
 
 import pytest
 
 from bot.channels.base import OutboundMessage, Verdict
 from bot.channels.twilio.sender import TwilioSender
 from bot.text.render import Choice
-from tests.fakes.prism import RecordingProxy, start_prism
+from tests.fakes.prism import recorded_mock
 
 
 @pytest.fixture(scope="module")
 def twilio_mock():
-    process, url = start_prism("twilio_api_v2010.json")
-    proxy = RecordingProxy(url)
-    threading.Thread(target=proxy.serve_forever, daemon=True).start()
-    yield proxy
-    proxy.shutdown()
-    process.terminate()
-    process.wait(timeout=10)
+    with recorded_mock("twilio_api_v2010.json") as proxy:
+        yield proxy
 
 
 MESSAGES = {

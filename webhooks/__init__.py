@@ -6,7 +6,9 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from webhooks import telegram, twilio
+    from webhooks import kannel, smsgate, telegram, twilio
 
     app.register_blueprint(telegram.blueprint)
     app.register_blueprint(twilio.blueprint)
+    app.register_blueprint(kannel.blueprint)
+    app.register_blueprint(smsgate.blueprint)

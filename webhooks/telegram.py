@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 import logging
+import re
 from typing import TYPE_CHECKING
 
 from flask import Blueprint, abort, current_app, jsonify, request
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 log = logging.getLogger(__name__)
+MISSING = re.compile(r"(\w+)\.__init__\(\) missing \d+ required [\w ]*arguments?: ([\w', ]+)")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # a header name  # nosec B105
 
 blueprint = Blueprint("telegram", __name__)
@@ -59,9 +61,13 @@ def handle_update(services: Services, data: dict) -> dict | None:
     to make in answer, if any: {"method": "answerCallbackQuery", ...}."""
     try:
         translated = translate(data)
-    except Exception:  # the update's shape is not what PTB knows: nothing to retry
-        log.warning("telegram update %s could not be parsed", data.get("update_id"))
+    except Exception as error:  # the update's shape is not what PTB knows: nothing to retry
+        log.warning("telegram update %s could not be parsed: %s", data.get("update_id"),
+                    why(error))
         translated = Translated(ignored="unparsable")
+    if translated.filled:
+        log.info("telegram update %s lacked %s; filled in", data.get("update_id"),
+                 ", ".join(translated.filled[:8]))
     if translated.ignored:
         log.info("telegram update %s ignored: %s", data.get("update_id"), translated.ignored)
     try:
@@ -71,6 +77,15 @@ def handle_update(services: Services, data: dict) -> dict | None:
     if translated.callback_query_id:
         return {"method": "answerCallbackQuery", "callback_query_id": translated.callback_query_id}
     return None
+
+
+def why(error: Exception) -> str:
+    """What was wrong, without the values: PTB names the object and the missing field
+    ("User.__init__() missing 1 required positional argument: 'is_bot'")."""
+    found = MISSING.search(str(error)) if isinstance(error, TypeError) else None
+    if found:
+        return f"{found.group(1)} lacks {found.group(2)}"
+    return type(error).__name__
 
 
 def _apply(services: Services, translated: Translated) -> None:

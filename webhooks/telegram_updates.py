@@ -9,7 +9,7 @@ edit's date, or the callback query's own id.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from telegram import Message, Update
 
@@ -38,11 +38,50 @@ class Translated:
     membership: tuple[str, bool] | None = None
     callback_query_id: str | None = None
     ignored: str | None = None  # why nothing was done, for the log
+    filled: tuple[str, ...] = ()  # fields Telegram always sends that were missing
+
+
+# Objects that are Telegram users, by the key they sit under, and the fields the Bot API
+# calls required that PTB refuses to build them without. A user who is not a bot is the
+# only kind that writes to us in a private chat.
+USER_KEYS = ("from", "user", "via_bot", "forward_from", "sender_business_bot")
+USER_DEFAULTS = {"is_bot": False, "first_name": ""}
+
+
+def complete(data: dict) -> tuple[dict, list[str]]:
+    """A copy of the update with the always-sent fields it lacks filled in, and their
+    paths ("message.from.is_bot"). Media without `file_unique_id` get their `file_id`
+    (the unique id only names the same file across bots; we only keep it)."""
+    filled: list[str] = []
+
+    def walk(value, path: str, key: str):
+        if isinstance(value, list):
+            return [walk(item, path, key) for item in value]
+        if not isinstance(value, dict):
+            return value
+        value = {k: walk(v, f"{path}.{k}" if path else k, k) for k, v in value.items()}
+        if key in USER_KEYS and "id" in value:
+            for field_name, default in USER_DEFAULTS.items():
+                if field_name not in value:
+                    value[field_name] = default
+                    filled.append(f"{path}.{field_name}")
+        if "file_id" in value and "file_unique_id" not in value:
+            value["file_unique_id"] = str(value["file_id"])
+            filled.append(f"{path}.file_unique_id")
+        return value
+
+    return walk(data, "", ""), filled
 
 
 def translate(data: dict) -> Translated:
-    """Raises on an update whose shape or field types are not Telegram's."""
+    """Raises on an update whose shape or field types are not Telegram's. A field that
+    today's Telegram always sends but that an older or other server left out is filled
+    in (the `filled` list says which), so the text still reaches the person's
+    conversation."""
+    data, filled = complete(data)
     translated = _translate(data)
+    if filled:
+        translated = replace(translated, filled=tuple(filled))
     if translated.message is not None:
         _check_types(translated.message)
     return translated

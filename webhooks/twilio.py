@@ -10,6 +10,7 @@ replies go through the outbox, at the sender's pace.
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, abort, current_app, request
@@ -24,6 +25,7 @@ from webhooks.receive import StoreUnavailable, receive
 if TYPE_CHECKING:
     from bot.services import Services
 
+log = logging.getLogger(__name__)
 CHANNEL = "sms"
 OPTED_OUT = "21610"
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
@@ -65,6 +67,10 @@ def sms():
     sid, sender = form.get("MessageSid") or form.get("SmsSid"), form.get("From")
     if not sid or not sender:
         abort(400)
+    if ":" in sender:  # "whatsapp:+93...", "messenger:...": Twilio refuses an SMS answer
+        log.info("twilio %s message %s acknowledged, not answered: no such channel here",
+                 "".join(filter(str.isalnum, sender.split(":", 1)[0]))[:16], sid[:40])
+        return Response(EMPTY_TWIML, mimetype="text/xml")
     try:
         media = _media(form)
     except ValueError:
@@ -88,8 +94,9 @@ def status():
         abort(400)
     code = form.get("ErrorCode") or None
     try:
+        # Like the peer gateways, an opt-out stops the `To` number whatever the sid.
         record_receipt(services.database, CHANNEL, sid, state, code, now(),
-                       stops=code == OPTED_OUT)
+                       stops=code == OPTED_OUT, recipient=form.get("To") or None)
     except DBAPIError:
         return Response("", status=503)
     return Response("", status=204)

@@ -249,7 +249,10 @@ class Dispatcher:
         if result.segments is not None:
             row.segments = result.segments
         if result.verdict is Verdict.SENT:
-            row.status, row.sent_at, row.external_id = Status.SENT, at, result.external_id
+            # A delivery report may have come back before this verdict was recorded.
+            if row.status == Status.SENDING:
+                row.status = Status.SENT
+            row.sent_at, row.external_id = at, result.external_id
         elif result.verdict is Verdict.RETRY and row.attempts < self.settings.max_attempts:
             delay = max(result.retry_after or 0, backoff(row.attempts))
             row.status, row.next_attempt_at = Status.QUEUED, at + dt.timedelta(seconds=delay)

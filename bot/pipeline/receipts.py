@@ -11,6 +11,7 @@ import datetime as dt
 
 from sqlalchemy import select, update
 
+from bot.contacts.lookup import identify
 from bot.core.db import Database
 from bot.store import Direction, Identity, Message, Status
 
@@ -25,14 +26,30 @@ FINAL = (Status.UNDELIVERED, Status.FAILED, Status.STOPPED, Status.CANCELLED)
 
 
 def record_receipt(database: Database, channel: str, external_id: str, status: str,
-                   error_code: str | None, at: dt.datetime, stops: bool = False) -> bool:
+                   error_code: str | None, at: dt.datetime, stops: bool = False,
+                   recipient: str | None = None, message_id: int | None = None) -> bool:
     """Applies a receipt; False when it was unknown, late or out of order.
-    `stops`: the provider says the recipient opted out, so the address is stopped."""
+    `stops`: the provider says the recipient opted out, so the address is stopped: the
+    message's identity, and the `recipient` address the receipt names even when the
+    message is not ours to know (sent before a restore, or by another system on the
+    same number): an opt-out is never lost."""
     with database.write() as db:
         row = db.scalars(select(Message).where(
             Message.channel == channel, Message.external_id == external_id,
             Message.direction == Direction.OUT,
         ).with_for_update()).first()
+        if row is None and message_id is not None:
+            # Our own id, named in the receipt: a report can come back before the
+            # dispatcher has recorded the provider's acceptance (the dispatcher then
+            # keeps the status the receipt set).
+            row = db.scalars(select(Message).where(
+                Message.id == message_id, Message.channel == channel,
+                Message.direction == Direction.OUT, Message.status == Status.SENDING,
+            ).with_for_update()).first()
+            if row is not None:
+                row.external_id = external_id
+        if stops and recipient:
+            identify(db, channel, recipient, at).stopped_at = at
         if row is None:
             return False
         if stops and row.identity_id is not None:

@@ -3,6 +3,7 @@
 from bot.store.audit import AuditEvent
 from bot.store.base import Base
 from bot.store.broadcasts import Broadcast, BroadcastRun, BroadcastStatus, Recurrence, RunStatus
+from bot.store.channels import ChannelKind, ChannelRow, ChannelState
 from bot.store.community import (
     Feedback,
     InputQuota,
@@ -32,6 +33,9 @@ __all__ = [
     "Broadcast",
     "BroadcastRun",
     "BroadcastStatus",
+    "ChannelKind",
+    "ChannelRow",
+    "ChannelState",
     "Contact",
     "ContactStatus",
     "ConversationSession",

@@ -5,6 +5,7 @@ from dashboard.views import (
     account,
     audit,
     broadcasts,
+    channels,
     contacts,
     exports,
     feedback,
@@ -20,5 +21,6 @@ from dashboard.views import (
 
 MODULES = (account, overview, contacts, groups, reports, feedback, meetings, broadcasts,
            messages, simulator, exports, users, tokens, audit)
+MODULES = (*MODULES, channels)
 PAGES = tuple(module.bp for module in MODULES)
 NAV = tuple(module.NAV for module in MODULES)

@@ -8,10 +8,12 @@ paths do not have).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import socket
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -22,6 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PRISM = ROOT / "build" / "prism" / "node_modules" / ".bin" / "prism"
 SPECS = ROOT.parent / "shared" / "specs"
+OWN_SPECS = ROOT / "tests" / "specs"  # copies kept in the repository (see its README)
 
 
 @dataclass
@@ -47,10 +50,11 @@ def free_port() -> int:
 
 def start_prism(spec: str) -> tuple[subprocess.Popen, str]:
     assert PRISM.exists(), f"{PRISM} is missing: `python3 dev.py test` installs it"
-    assert (SPECS / spec).exists(), f"{SPECS / spec} is missing"
+    path = OWN_SPECS / spec if (OWN_SPECS / spec).exists() else SPECS / spec
+    assert path.exists(), f"{path} is missing"
     port = free_port()
     process = subprocess.Popen(
-        [str(PRISM), "mock", "-h", "127.0.0.1", "-p", str(port), str(SPECS / spec)],
+        [str(PRISM), "mock", "-h", "127.0.0.1", "-p", str(port), str(path)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 120
     for line in process.stdout:
@@ -60,6 +64,20 @@ def start_prism(spec: str) -> tuple[subprocess.Popen, str]:
     else:
         raise AssertionError("Prism exited before listening")
     return process, f"http://127.0.0.1:{port}"
+
+
+@contextlib.contextmanager
+def recorded_mock(spec: str, strip: str = ""):
+    """Prism on `spec` behind a RecordingProxy, for a module's tests."""
+    process, url = start_prism(spec)
+    proxy = RecordingProxy(url, strip)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    try:
+        yield proxy
+    finally:
+        proxy.shutdown()
+        process.terminate()
+        process.wait(timeout=10)
 
 
 class RecordingProxy(ThreadingHTTPServer):
