@@ -4,7 +4,7 @@ A flow has two entry points, `start(ctx, trigger)` and `resume(ctx, state, input
 and answers with a `Turn`: the replies to send and the state to keep (None when the
 flow is over). The engine picks the flow (keywords first, then the open session,
 then registration or the menu), runs it, and hands the replies back; it sends
-nothing itself. Session state is plain JSON, one row per contact.
+nothing itself. Session state is JSON (stored encrypted), one row per contact.
 """
 
 from __future__ import annotations

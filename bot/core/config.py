@@ -208,11 +208,18 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("MASHWARA_DISPATCH_CONCURRENCY must be 1 or more")
 
 
+def private_folder(folder: Path) -> None:
+    """The instance folder, made (or tightened) to 0700: it holds keys and the store."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if folder.stat().st_mode & 0o077 and folder.stat().st_uid == os.getuid():
+        folder.chmod(0o700)
+
+
 def _instance_secret(settings: Settings, filename: str, make) -> str:
     path = settings.instance_dir / filename
     if path.exists():
         return path.read_text().strip()
-    settings.instance_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(settings.instance_dir)
     value = make()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
@@ -224,7 +231,7 @@ def _fill_generated(settings: Settings) -> Settings:
     changes = {}
     if not settings.database_url:
         db_path = (settings.instance_dir / "mashwara.db").resolve()
-        settings.instance_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(settings.instance_dir)
         changes["database_url"] = f"sqlite:///{db_path}"
     if not settings.secret_key:
         changes["secret_key"] = _instance_secret(

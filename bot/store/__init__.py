@@ -4,7 +4,9 @@ from bot.store.audit import AuditEvent
 from bot.store.base import Base
 from bot.store.broadcasts import Broadcast, BroadcastRun, BroadcastStatus, Recurrence, RunStatus
 from bot.store.community import (
+    AnonymousQuota,
     Feedback,
+    HeldAlert,
     InputQuota,
     Report,
     ReportChange,
@@ -26,6 +28,7 @@ from bot.store.users import ApiToken, LoginFailure, Role, User
 
 __all__ = [
     "IN_FLIGHT",
+    "AnonymousQuota",
     "AuditEvent",
     "ApiToken",
     "Base",
@@ -39,6 +42,7 @@ __all__ = [
     "Direction",
     "Feedback",
     "Group",
+    "HeldAlert",
     "GroupMember",
     "Identity",
     "InputQuota",
