@@ -89,6 +89,8 @@ class Settings:
     # Urgent reports alert these at once: Telegram chat ids and phone numbers.
     alert_telegram_chats: tuple[str, ...] = ()
     alert_sms: tuple[str, ...] = ()
+    # An anonymous report's urgent alert waits a random time up to this.
+    anonymous_alert_delay_minutes: int = 10
     # Broadcasts: ask "are you sure?" above this many recipients; no SMS in these local
     # hours ("" for none), the send waits until they end.
     broadcast_confirm_above: int = 500
@@ -142,6 +144,7 @@ _VARIABLES = {
     "MASHWARA_FEEDBACK_PER_HOUR": ("feedback_per_hour", _int),
     "MASHWARA_ALERT_TELEGRAM_CHATS": ("alert_telegram_chats", _list),
     "MASHWARA_ALERT_SMS": ("alert_sms", _list),
+    "MASHWARA_ANONYMOUS_ALERT_DELAY_MINUTES": ("anonymous_alert_delay_minutes", _int),
     "MASHWARA_DISPATCH_BATCH": ("dispatch_batch", _int),
     "MASHWARA_BROADCAST_CONFIRM_ABOVE": ("broadcast_confirm_above", _int),
     "MASHWARA_BROADCAST_QUIET_HOURS": ("broadcast_quiet_hours", None),
@@ -204,6 +207,8 @@ def _validate(settings: Settings) -> None:
     if settings.inbound_per_minute < 1 or settings.message_retention_days < 1:
         raise ConfigError(
             "MASHWARA_INBOUND_PER_MINUTE and MASHWARA_MESSAGE_RETENTION_DAYS must be 1 or more")
+    if settings.anonymous_alert_delay_minutes < 3:
+        raise ConfigError("MASHWARA_ANONYMOUS_ALERT_DELAY_MINUTES must be 3 or more")
     if settings.dispatch_concurrency < 1:
         raise ConfigError("MASHWARA_DISPATCH_CONCURRENCY must be 1 or more")
 
