@@ -104,6 +104,8 @@ class Settings:
     inbound_per_minute: int = 20
     # Days message texts are kept; the log rows (counts) stay.
     message_retention_days: int = 90
+    # Days a registration left before consent is kept (its number and texts).
+    abandoned_days: int = 7
 
     @property
     def telegram_enabled(self) -> bool:
@@ -152,6 +154,7 @@ _VARIABLES = {
     "MASHWARA_MAX_ATTEMPTS": ("max_attempts", _int),
     "MASHWARA_INBOUND_PER_MINUTE": ("inbound_per_minute", _int),
     "MASHWARA_MESSAGE_RETENTION_DAYS": ("message_retention_days", _int),
+    "MASHWARA_ABANDONED_DAYS": ("abandoned_days", _int),
 }
 
 
@@ -207,6 +210,8 @@ def _validate(settings: Settings) -> None:
     if settings.inbound_per_minute < 1 or settings.message_retention_days < 1:
         raise ConfigError(
             "MASHWARA_INBOUND_PER_MINUTE and MASHWARA_MESSAGE_RETENTION_DAYS must be 1 or more")
+    if settings.abandoned_days < 1:
+        raise ConfigError("MASHWARA_ABANDONED_DAYS must be 1 or more")
     if settings.anonymous_alert_delay_minutes < 3:
         raise ConfigError("MASHWARA_ANONYMOUS_ALERT_DELAY_MINUTES must be 3 or more")
     if settings.dispatch_concurrency < 1:

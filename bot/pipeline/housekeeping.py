@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 
-from bot.contacts.erasure import purge_erased
+from bot.contacts.erasure import erase_abandoned, purge_erased
 from bot.core.clock import now
 from bot.core.ticks import Tick
 from bot.outbound.notify import preferred_identity
@@ -58,6 +58,14 @@ def purge(services: Services) -> int:
     return purged
 
 
+def purge_abandoned(services: Services) -> int:
+    """Registrations never consented to, after MASHWARA_ABANDONED_DAYS: erased, then
+    purged with the others."""
+    with services.database.write() as db:
+        erased = erase_abandoned(db, now(), services.settings.abandoned_days)
+    return erased + (purge(services) if erased else 0)
+
+
 def checkpoint(services: Services) -> int:
     """Empties SQLite's WAL regularly: what was overwritten leaves the disk."""
     services.database.checkpoint()
@@ -86,4 +94,5 @@ TICKS = (
     Tick("purge-erased", 60, purge),
     Tick("purge-message-texts", 3600, purge_message_texts),
     Tick("checkpoint", 300, checkpoint),
+    Tick("purge-abandoned", 3600, purge_abandoned),
 )
