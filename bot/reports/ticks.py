@@ -34,7 +34,10 @@ def scrub_sent(db: Session, at: dt.datetime) -> int:
 
 def scrub(services, at: dt.datetime | None = None) -> int:
     with services.database.write() as db:
-        return scrub_sent(db, at or now())
+        removed = scrub_sent(db, at or now())
+    if removed:
+        services.database.checkpoint()  # the WAL would keep the rows, contact id and all
+    return removed
 
 
 def purge_quotas(services, at: dt.datetime | None = None) -> int:
