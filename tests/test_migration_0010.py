@@ -69,3 +69,22 @@ def test_a_purged_contacts_id_is_not_given_to_the_next_person(services):
         assert db.scalar(select(func.max(Contact.id))) == last_id - 1
     next_id, _, _ = make_contact(services)
     assert next_id == last_id + 1
+
+
+def test_rebuilding_a_table_keeps_the_rows_that_point_at_it(tmp_path):
+    """SQLite: migration 0008 rebuilds `reports`; with foreign keys on, dropping the old
+    table deleted every report_changes row (ON DELETE CASCADE). Seen: 0 rows left
+    before migrations ran with foreign keys off. (A SQLite file on either backend.)"""
+    services = Services(Settings(database_url=f"sqlite:///{tmp_path}/old.db",
+                                 encryption_keys=(TEST_KEY,)))
+    migrate.upgrade(services.database, "0007")
+    with services.database.write() as db:
+        db.execute(text("INSERT INTO reports (code, category, occurred, description, urgent,"
+                        " anonymous, status, received_on) VALUES ('R-AAAA', 'rights', 'today',"
+                        " 'x', false, true, 'new', '2026-11-01')"))
+        db.execute(text("INSERT INTO report_changes (report_code, old_status, status, by, at)"
+                        " VALUES ('R-AAAA', 'new', 'reviewing', 'cli', '2026-11-01 10:00:00')"))
+    migrate.upgrade(services.database)
+    with services.database.read() as db:
+        assert db.execute(text("SELECT count(*) FROM report_changes")).scalar() == 1
+    services.database.dispose()
