@@ -4,7 +4,7 @@ A flow has two entry points, `start(ctx, trigger)` and `resume(ctx, state, input
 and answers with a `Turn`: the replies to send and the state to keep (None when the
 flow is over). The engine picks the flow (keywords first, then the open session,
 then registration or the menu), runs it, and hands the replies back; it sends
-nothing itself. Session state is plain JSON, one row per contact.
+nothing itself. Session state is JSON (stored encrypted), one row per contact.
 """
 
 from __future__ import annotations
@@ -56,6 +56,9 @@ class Turn:
     # Close the session after this long instead of the usual timeout (a short linger).
     expires_in: dt.timedelta | None = None
     notices: list[Notice] = field(default_factory=list)
+    # The conversation ending here must leave no row in the message log (an anonymous
+    # report): its messages, both ways, are removed once the last reply has left.
+    forget: bool = False
 
 
 @dataclass(frozen=True)
@@ -131,6 +134,8 @@ class Outcome:
     replies: list[Reply]
     redact_input: bool = False
     notices: list[Notice] = field(default_factory=list)
+    # When the conversation to forget began (Turn.forget), or None.
+    forget_since: dt.datetime | None = None
 
 
 class Engine:
@@ -142,13 +147,14 @@ class Engine:
             self._close(ctx, session)
             session = None
         ctx.open_flow = session.flow if session is not None else None
+        began = session.started_at if session is not None else ctx.now
         replies, turn_flow, turn = self._dispatch(ctx, session, given)
         self._save(ctx, session, turn_flow, turn)
         notices = list(turn.notices)
         replies += self._follow(ctx, turn, notices)
         if ctx.db.get(ConversationSession, ctx.contact.id) is None:
             replies += self._start_pending(ctx, notices)
-        return Outcome(replies, turn.redact_input, notices)
+        return Outcome(replies, turn.redact_input, notices, began if turn.forget else None)
 
     def offer(self, ctx: Context, flow: str, trigger: str = "") -> Outcome:
         """Starts `flow` for the person, from outside a conversation (a coordinator

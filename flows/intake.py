@@ -16,8 +16,9 @@ def refuse_start(ctx: Context, kind: str, limit: int) -> Turn | None:
     return None
 
 
-def count_one(ctx: Context, kind: str, limit: int) -> Turn | None:
-    """Counts a finished report or feedback; a "please wait" Turn if over the limit."""
-    if quota.take(ctx.db, ctx.contact.id, kind, limit, ctx.now):
+def count_one(ctx: Context, kind: str, limit: int, anonymous: bool = False) -> Turn | None:
+    """Counts a finished report or feedback; a "please wait" Turn if over the limit.
+    An anonymous report is counted under a key that names nobody (quota.take)."""
+    if quota.take(ctx.db, ctx.contact.id, kind, limit, ctx.now, anonymous=anonymous):
         return None
     return Turn([Reply(ctx.t(f"{kind}.wait"))])

@@ -12,8 +12,10 @@
 
 Every input of this flow is redacted from the message log, for every report: the
 answers live only in the session state (deleted at the end, or on 0 / CANCEL) and
-then, encrypted, in the report. An anonymous report keeps no link to the contact,
-and the confirmation that carries its code is wiped from the log once sent.
+then, encrypted, in the report. An anonymous report keeps no link to the contact:
+the conversation's messages (both ways, the confirmation with the code included)
+are removed from the log once sent, it is counted against the person's quota under
+a key that names nobody, and its urgent alert leaves after a random delay.
 """
 
 from __future__ import annotations
@@ -131,14 +133,17 @@ class ConcernReport(StepFlow):
         return following + 1 if state.get("location") else following
 
     def finish(self, ctx: Context, state: dict) -> Turn:
-        refused = count_one(ctx, "report", ctx.settings.reports_per_hour)
+        fields = self.fields(state)
+        refused = count_one(ctx, "report", ctx.settings.reports_per_hour,
+                            anonymous=fields["anonymous"])
         if refused:
             return refused
-        report = file_report(ctx.db, ctx.contact, self.fields(state), now=ctx.now)
-        # An anonymous report's code is wiped from the message log once it has left.
+        report = file_report(ctx.db, ctx.contact, fields, now=ctx.now)
+        # An anonymous report's code, and the whole conversation that led to it, leave
+        # the message log once the confirmation has left.
         reply = Reply(self.confirmation(ctx, report), scrub=report.anonymous)
         notices = [Notice("urgent_report", report.code)] if report.urgent else []
-        return Turn([reply], notices=notices)
+        return Turn([reply], notices=notices, forget=report.anonymous)
 
     @staticmethod
     def fields(state: dict) -> dict:

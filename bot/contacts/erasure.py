@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import delete, exists, func, select, update
 from sqlalchemy.orm import Session
 
 from bot.store import (
@@ -48,7 +48,7 @@ def erase_contact(db: Session, contact: Contact) -> None:
     db.execute(
         update(Message)
         .where(Message.contact_id == contact.id)
-        .values(text=None, attachments=None, choices=None)
+        .values(text=None, attachments=None, choices=None, error=None)
     )
     db.execute(delete(GroupMember).where(GroupMember.contact_id == contact.id))
     db.execute(delete(ConversationSession).where(ConversationSession.contact_id == contact.id))
@@ -56,6 +56,18 @@ def erase_contact(db: Session, contact: Contact) -> None:
     for field in ("name", "district", "province", "role", "consent_at", "registered_at"):
         setattr(contact, field, None)
     contact.status = ContactStatus.ERASING
+
+
+def erase_abandoned(db: Session, now: dt.datetime, days: int) -> int:
+    """Erases registrations left before consent for `days`: someone who never agreed
+    keeps nothing, not even their number. The worker's purge then removes them."""
+    cutoff = now - dt.timedelta(days=days)
+    abandoned = db.scalars(select(Contact).where(
+        Contact.status == ContactStatus.NEW,
+        func.coalesce(Contact.last_seen_at, Contact.created_at) < cutoff).limit(500)).all()
+    for contact in abandoned:
+        erase_contact(db, contact)
+    return len(abandoned)
 
 
 def purge_erased(db: Session, _now: dt.datetime) -> int:
@@ -71,7 +83,8 @@ def purge_erased(db: Session, _now: dt.datetime) -> int:
     if not ids:
         return 0
     db.execute(
-        update(Message).where(Message.contact_id.in_(ids)).values(text=None, choices=None)
+        update(Message).where(Message.contact_id.in_(ids))
+        .values(text=None, choices=None, error=None)
     )
     db.execute(delete(Contact).where(Contact.id.in_(ids)))
     return len(ids)

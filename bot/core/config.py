@@ -89,6 +89,8 @@ class Settings:
     # Urgent reports alert these at once: Telegram chat ids and phone numbers.
     alert_telegram_chats: tuple[str, ...] = ()
     alert_sms: tuple[str, ...] = ()
+    # An anonymous report's urgent alert waits a random time up to this.
+    anonymous_alert_delay_minutes: int = 10
     # Broadcasts: ask "are you sure?" above this many recipients; no SMS in these local
     # hours ("" for none), the send waits until they end.
     broadcast_confirm_above: int = 500
@@ -105,6 +107,8 @@ class Settings:
     # Reverse proxies in front of the web server whose X-Forwarded-* headers are believed;
     # 0: none, the peer's address is the client's (forged headers change nothing).
     trusted_proxies: int = 0
+    # Days a registration left before consent is kept (its number and texts).
+    abandoned_days: int = 7
 
     @property
     def telegram_enabled(self) -> bool:
@@ -145,6 +149,7 @@ _VARIABLES = {
     "MASHWARA_FEEDBACK_PER_HOUR": ("feedback_per_hour", _int),
     "MASHWARA_ALERT_TELEGRAM_CHATS": ("alert_telegram_chats", _list),
     "MASHWARA_ALERT_SMS": ("alert_sms", _list),
+    "MASHWARA_ANONYMOUS_ALERT_DELAY_MINUTES": ("anonymous_alert_delay_minutes", _int),
     "MASHWARA_DISPATCH_BATCH": ("dispatch_batch", _int),
     "MASHWARA_BROADCAST_CONFIRM_ABOVE": ("broadcast_confirm_above", _int),
     "MASHWARA_BROADCAST_QUIET_HOURS": ("broadcast_quiet_hours", None),
@@ -153,6 +158,7 @@ _VARIABLES = {
     "MASHWARA_INBOUND_PER_MINUTE": ("inbound_per_minute", _int),
     "MASHWARA_MESSAGE_RETENTION_DAYS": ("message_retention_days", _int),
     "MASHWARA_TRUSTED_PROXIES": ("trusted_proxies", _int),
+    "MASHWARA_ABANDONED_DAYS": ("abandoned_days", _int),
 }
 
 
@@ -211,15 +217,26 @@ def _validate(settings: Settings) -> None:
     if settings.inbound_per_minute < 1 or settings.message_retention_days < 1:
         raise ConfigError(
             "MASHWARA_INBOUND_PER_MINUTE and MASHWARA_MESSAGE_RETENTION_DAYS must be 1 or more")
+    if settings.abandoned_days < 1:
+        raise ConfigError("MASHWARA_ABANDONED_DAYS must be 1 or more")
+    if settings.anonymous_alert_delay_minutes < 3:
+        raise ConfigError("MASHWARA_ANONYMOUS_ALERT_DELAY_MINUTES must be 3 or more")
     if settings.dispatch_concurrency < 1:
         raise ConfigError("MASHWARA_DISPATCH_CONCURRENCY must be 1 or more")
+
+
+def private_folder(folder: Path) -> None:
+    """The instance folder, made (or tightened) to 0700: it holds keys and the store."""
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if folder.stat().st_mode & 0o077 and folder.stat().st_uid == os.getuid():
+        folder.chmod(0o700)
 
 
 def _instance_secret(settings: Settings, filename: str, make) -> str:
     path = settings.instance_dir / filename
     if path.exists():
         return path.read_text().strip()
-    settings.instance_dir.mkdir(parents=True, exist_ok=True)
+    private_folder(settings.instance_dir)
     value = make()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
@@ -231,7 +248,7 @@ def _fill_generated(settings: Settings) -> Settings:
     changes = {}
     if not settings.database_url:
         db_path = (settings.instance_dir / "mashwara.db").resolve()
-        settings.instance_dir.mkdir(parents=True, exist_ok=True)
+        private_folder(settings.instance_dir)
         changes["database_url"] = f"sqlite:///{db_path}"
     if not settings.secret_key:
         changes["secret_key"] = _instance_secret(

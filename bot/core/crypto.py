@@ -74,6 +74,8 @@ class Encrypted(TypeDecorator):
 
     impl = Text
     cache_ok = True
+    # Key rotation (bot.store.keys) re-encrypts every column of a type that says so.
+    uses_keyring = True
 
     def process_bind_param(self, value, dialect):
         return None if value is None else keyring().encrypt(value)
@@ -83,10 +85,11 @@ class Encrypted(TypeDecorator):
 
 
 class EncryptedJSON(TypeDecorator):
-    """A JSON value stored encrypted: a shared location, a media link."""
+    """A JSON value stored encrypted: a shared location, a media link, session state."""
 
     impl = Text
     cache_ok = True
+    uses_keyring = True
 
     def process_bind_param(self, value, dialect):
         return None if value is None else keyring().encrypt(json.dumps(value))

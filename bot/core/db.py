@@ -6,24 +6,61 @@ IMMEDIATE: the write lock is taken up front, so two writers queue on the busy
 timeout instead of failing half way with "database is locked". Reads use a second
 engine with ordinary deferred transactions, which WAL lets run beside a writer.
 On PostgreSQL both are one engine, and rows are locked explicitly where it matters.
+
+What the disk keeps: SQLite overwrites deleted content with zeros (`secure_delete`),
+`checkpoint()` empties the write-ahead log (old page versions) after erasures and
+purges, and the database, WAL and shared-memory files are readable by their owner
+only. Neither engine prints bound parameters (numbers, texts) in its errors.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+PRIVATE = 0o600
+
+
+def sqlite_files(url: str) -> list[Path]:
+    """The database file and its WAL and shared memory; none for an in-memory database."""
+    name = make_url(url).database
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return []
+    return [Path(name + suffix) for suffix in ("", "-wal", "-shm")]
+
+
+def _create_private(path: Path) -> None:
+    """Creates the file 0600 before SQLite does: SQLite gives its WAL and shared memory
+    the database file's mode."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE))
+
+
+def _make_private(files: list[Path]) -> None:
+    for path in files:
+        try:
+            if path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
+                path.chmod(PRIVATE)
+        except FileNotFoundError:
+            pass
 
 
 def _sqlite_engine(url: str, immediate: bool) -> Engine:
+    files = sqlite_files(url)
+    if files:
+        _create_private(files[0])
     engine = create_engine(
-        url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        url, hide_parameters=True,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
     )
 
     @event.listens_for(engine, "connect")
@@ -35,7 +72,9 @@ def _sqlite_engine(url: str, immediate: bool) -> Engine:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
+        _make_private(files)  # an older file, or a WAL made by another process
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
@@ -51,7 +90,8 @@ class Database:
             self.write_engine = _sqlite_engine(url, immediate=True)
             self.read_engine = _sqlite_engine(url, immediate=False)
         else:
-            options = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
+            options = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20,
+                       "hide_parameters": True}
             self.write_engine = create_engine(url, **{**options, **engine_options})
             self.read_engine = self.write_engine
         self._write = sessionmaker(self.write_engine, expire_on_commit=False)
@@ -75,6 +115,17 @@ class Database:
     def read(self) -> Iterator[Session]:
         with self._read() as session, session.begin():
             yield session
+
+    def checkpoint(self) -> None:
+        """Copies the WAL into the database and empties it, so that old versions of
+        erased rows do not linger there. Nothing to do on PostgreSQL (see SECURITY.md)."""
+        if self.is_postgres:
+            return
+        connection = self.write_engine.raw_connection()
+        try:
+            connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            connection.close()
 
     def dispose(self) -> None:
         self.write_engine.dispose()

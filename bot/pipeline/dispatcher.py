@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import re
 import threading
 from collections.abc import Iterable
 
@@ -49,6 +50,12 @@ def backoff(attempts: int) -> float:
 def _log_failure(task: asyncio.Task) -> None:
     if not task.cancelled() and task.exception() is not None:
         log.error("a send could not be completed", exc_info=task.exception())
+
+
+def redact_digits(error: str | None) -> str | None:
+    """A provider's error text without its digits: they quote the number ("The 'To'
+    number +93... is not a valid phone number"); the provider's code is kept apart."""
+    return None if error is None else re.sub(r"\d", "#", error)[:500]
 
 
 class Dispatcher:
@@ -245,7 +252,7 @@ class Dispatcher:
                 self._apply(db, row, result, at)
 
     def _apply(self, db, row: Message, result: SendResult, at: dt.datetime) -> None:
-        row.error_code, row.error = result.error_code, result.error
+        row.error_code, row.error = result.error_code, redact_digits(result.error)
         if result.segments is not None:
             row.segments = result.segments
         if result.verdict is Verdict.SENT:

@@ -1,5 +1,6 @@
 """The spine's own periodic work: closing idle sessions, retrying inbound messages
-a crash left unprocessed, releasing stale claims, and purging erased contacts."""
+a crash left unprocessed, releasing stale claims, purging erased contacts, and
+emptying SQLite's write-ahead log after purges and every few minutes."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 
-from bot.contacts.erasure import purge_erased
+from bot.contacts.erasure import erase_abandoned, purge_erased
 from bot.core.clock import now
 from bot.core.ticks import Tick
 from bot.outbound.notify import preferred_identity
@@ -51,19 +52,39 @@ def release_stale(services: Services) -> int:
 
 def purge(services: Services) -> int:
     with services.database.write() as db:
-        return purge_erased(db, now())
+        purged = purge_erased(db, now())
+    if purged:
+        services.database.checkpoint()  # no old page of theirs left in the WAL
+    return purged
+
+
+def purge_abandoned(services: Services) -> int:
+    """Registrations never consented to, after MASHWARA_ABANDONED_DAYS: erased, then
+    purged with the others."""
+    with services.database.write() as db:
+        erased = erase_abandoned(db, now(), services.settings.abandoned_days)
+    return erased + (purge(services) if erased else 0)
+
+
+def checkpoint(services: Services) -> int:
+    """Empties SQLite's WAL regularly: what was overwritten leaves the disk."""
+    services.database.checkpoint()
+    return 0
 
 
 def purge_message_texts(services: Services) -> int:
     """Message texts go after the retention period; the rows stay, for counts."""
     cutoff = now() - dt.timedelta(days=services.settings.message_retention_days)
     with services.database.write() as db:
-        return db.execute(
+        purged = db.execute(
             update(Message)
             .where(Message.created_at < cutoff, Message.text.is_not(None),
                    Message.status.not_in(IN_FLIGHT))
             .values(text=None, choices=None, attachments=None)
         ).rowcount
+    if purged:
+        services.database.checkpoint()
+    return purged
 
 
 TICKS = (
@@ -72,4 +93,6 @@ TICKS = (
     Tick("release-stale", 60, release_stale),
     Tick("purge-erased", 60, purge),
     Tick("purge-message-texts", 3600, purge_message_texts),
+    Tick("checkpoint", 300, checkpoint),
+    Tick("purge-abandoned", 3600, purge_abandoned),
 )

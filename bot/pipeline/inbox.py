@@ -31,6 +31,7 @@ from bot.core.db import Database, insert_ignore
 from bot.outbound.notify import preferred_identity, translator
 from bot.outbound.outbox import enqueue
 from bot.pipeline.flood_alerts import tell_coordinators
+from bot.pipeline.unlink import forget_conversation, restore_last_seen
 from bot.reports import alerts
 from bot.store import (
     Contact,
@@ -146,6 +147,8 @@ class Inbox:
             contact.status = ContactStatus.NEW  # they came back before the purge
         ctx = Context(db=db, contact=contact, identity=identity, settings=self.settings, now=at)
         outcome = self.engine.handle(ctx, Input.from_message(message))
+        if outcome.forget_since is not None:
+            forget_conversation(db, contact, identity, outcome.forget_since)
         perform(db, identity, outcome, ctx.t.language, self.settings, at)
         if outcome.redact_input:
             db.execute(update(Message).where(Message.id == message_id)
@@ -154,7 +157,9 @@ class Inbox:
             contact.preferred_channel = identity.channel
         if identity.stopped_at is not None:
             identity.stopped_at = None  # they wrote to us: reachable again (unblocked, START)
-        if contact.last_seen_at is None or at - contact.last_seen_at > SEEN_PRECISION:
+        if outcome.forget_since is not None:
+            restore_last_seen(db, contact, identity, outcome.forget_since)
+        elif contact.last_seen_at is None or at - contact.last_seen_at > SEEN_PRECISION:
             contact.last_seen_at = identity.last_seen_at = at
 
     def _flooding(self, db: Session, contact: Contact, message_id: int, at: dt.datetime) -> bool:

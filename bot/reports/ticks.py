@@ -1,15 +1,17 @@
-"""Clean-up for community input: wipe sent confirmations of anonymous reports, and
-drop flood counts whose hour is over."""
+"""Clean-up for community input: remove the sent messages of anonymous reports'
+conversations, send their held alerts when due, and drop flood counts whose hour
+(or day) is over."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from bot.core.clock import now
 from bot.core.ticks import Tick
+from bot.reports import alerts
 from bot.store import IN_FLIGHT, Message, ScrubAfterSend, quota
 
 # Left a moment so that `mashwara chat` can still show the message it just sent.
@@ -17,7 +19,7 @@ GRACE = dt.timedelta(minutes=1)
 
 
 def scrub_sent(db: Session, at: dt.datetime) -> int:
-    """Wipes the text of listed messages that have left (or finally failed)."""
+    """Removes listed messages that have left (or finally failed), or were received."""
     ids = list(db.scalars(
         select(ScrubAfterSend.message_id)
         .join(Message, Message.id == ScrubAfterSend.message_id)
@@ -25,15 +27,17 @@ def scrub_sent(db: Session, at: dt.datetime) -> int:
         .limit(500)
     ))
     if ids:
-        db.execute(update(Message).where(Message.id.in_(ids))
-                   .values(text=None, choices=None))
         db.execute(delete(ScrubAfterSend).where(ScrubAfterSend.message_id.in_(ids)))
+        db.execute(delete(Message).where(Message.id.in_(ids)))
     return len(ids)
 
 
 def scrub(services, at: dt.datetime | None = None) -> int:
     with services.database.write() as db:
-        return scrub_sent(db, at or now())
+        removed = scrub_sent(db, at or now())
+    if removed:
+        services.database.checkpoint()  # the WAL would keep the rows, contact id and all
+    return removed
 
 
 def purge_quotas(services, at: dt.datetime | None = None) -> int:
@@ -41,4 +45,10 @@ def purge_quotas(services, at: dt.datetime | None = None) -> int:
         return quota.purge(db, at or now())
 
 
-TICKS = (Tick("scrub-sent", 20, scrub), Tick("purge-quotas", 300, purge_quotas),)
+def release_alerts(services, at: dt.datetime | None = None) -> int:
+    with services.database.write() as db:
+        return alerts.release_due(db, settings=services.settings, now=at or now())
+
+
+TICKS = (Tick("scrub-sent", 20, scrub), Tick("purge-quotas", 300, purge_quotas),
+         Tick("release-alerts", 30, release_alerts))

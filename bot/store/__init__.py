@@ -5,7 +5,9 @@ from bot.store.base import Base
 from bot.store.broadcasts import Broadcast, BroadcastRun, BroadcastStatus, Recurrence, RunStatus
 from bot.store.channels import ChannelKind, ChannelRow, ChannelState
 from bot.store.community import (
+    AnonymousQuota,
     Feedback,
+    HeldAlert,
     InputQuota,
     Report,
     ReportChange,
@@ -27,6 +29,7 @@ from bot.store.users import ApiToken, LoginFailure, Role, User
 
 __all__ = [
     "IN_FLIGHT",
+    "AnonymousQuota",
     "AuditEvent",
     "ApiToken",
     "Base",
@@ -43,6 +46,7 @@ __all__ = [
     "Direction",
     "Feedback",
     "Group",
+    "HeldAlert",
     "GroupMember",
     "Identity",
     "InputQuota",

@@ -59,6 +59,7 @@ class ReportChange(Base):
     A note without a change of status is a row whose old_status equals status."""
 
     __tablename__ = "report_changes"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     report_code: Mapped[str] = mapped_column(
@@ -73,6 +74,7 @@ class ReportChange(Base):
 
 class Feedback(Base):
     __tablename__ = "feedback"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(12), unique=True)
@@ -102,9 +104,34 @@ class InputQuota(Base):
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class AnonymousQuota(Base):
+    """How many anonymous reports someone filed today, under a key that names nobody:
+    a keyed hash of the contact id whose key lives only in the process's memory and
+    changes every day (bot.store.quota). Rows of past days are dropped."""
+
+    __tablename__ = "anonymous_quotas"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, index=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class HeldAlert(Base):
+    """An anonymous urgent report's alert, held until a random moment a few minutes
+    later: sent at once, its time would date the reporter's last message."""
+
+    __tablename__ = "held_alerts"
+
+    report_code: Mapped[str] = mapped_column(
+        ForeignKey("reports.code", ondelete="CASCADE"), primary_key=True
+    )
+    due_at: Mapped[dt.datetime] = mapped_column(index=True)
+
+
 class ScrubAfterSend(Base):
-    """Outbound messages whose text is wiped once sent: the confirmation that carries
-    an anonymous report's code must not stay in the log next to the contact."""
+    """Outbound messages removed from the log once sent: the confirmation that carries
+    an anonymous report's code, and the rest of that conversation, must not stay in
+    the log next to the contact (their ids would too)."""
 
     __tablename__ = "scrub_after_send"
 

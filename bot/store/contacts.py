@@ -21,6 +21,8 @@ class ContactStatus:
 
 class Contact(Base):
     __tablename__ = "contacts"
+    # Ids are never reused: a purged person's id must not come to mean someone else.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     status: Mapped[str] = mapped_column(String(16), default=ContactStatus.NEW, index=True)
@@ -50,7 +52,8 @@ class Identity(Base):
     """One address of a contact on one channel: an SMS number, a Telegram chat."""
 
     __tablename__ = "identities"
-    __table_args__ = (UniqueConstraint("channel", "address_index"),)
+    __table_args__ = (UniqueConstraint("channel", "address_index"),
+                      {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int] = mapped_column(

@@ -1,8 +1,9 @@
 """Key rotation: re-encrypt every encrypted column, and recompute blind indexes,
 under the first configured key.
 
-Every `Encrypted` column of every table is found from the models, so a feature's
-new tables are covered without registering anything. Resumable by construction: a
+Every encrypted column of every table, whatever its type (`Encrypted`,
+`EncryptedJSON`, any type marked `uses_keyring`), is found from the models, so a
+feature's new tables are covered without registering anything. Resumable by construction: a
 value already readable with the new key is skipped, so an interrupted rotation is
 finished by running it again. Each batch is its own transaction.
 """
@@ -15,7 +16,7 @@ from dataclasses import dataclass
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import Table, Text, select, type_coerce, update
 
-from bot.core.crypto import Encrypted, keyring
+from bot.core.crypto import keyring
 from bot.core.db import Database
 from bot.store import Base, Identity
 
@@ -31,7 +32,8 @@ class Target:
 def targets() -> list[Target]:
     found = []
     for table in Base.metadata.sorted_tables:
-        columns = tuple(c.name for c in table.columns if isinstance(c.type, Encrypted))
+        columns = tuple(c.name for c in table.columns
+                        if getattr(c.type, "uses_keyring", False))
         if columns:
             found.append(Target(table, columns))
     return found

@@ -60,7 +60,8 @@ class Invitation(Base):
     on both SMS and Telegram is invited once and has one RSVP."""
 
     __tablename__ = "invitations"
-    __table_args__ = (UniqueConstraint("meeting_id", "contact_id"),)
+    __table_args__ = (UniqueConstraint("meeting_id", "contact_id"),
+                      {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))

@@ -76,6 +76,7 @@ class Message(Base):
         # (Conversation rows have no run; NULLs never conflict.)
         Index("uq_messages_broadcast_run_contact", "broadcast_run_id", "contact_id",
               unique=True),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

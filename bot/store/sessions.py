@@ -6,11 +6,13 @@ from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.clock import now
+from bot.core.crypto import EncryptedJSON
 from bot.store.base import Base
 
 
 class ConversationSession(Base):
-    """Where a contact is in a flow: one row per contact, plain JSON state."""
+    """Where a contact is in a flow: one row per contact. The state holds answers not
+    yet filed (a report's description, a name), so it is encrypted like them."""
 
     __tablename__ = "sessions"
 
@@ -18,7 +20,7 @@ class ConversationSession(Base):
         ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True
     )
     flow: Mapped[str] = mapped_column(String(32))
-    state: Mapped[dict]
+    state: Mapped[dict] = mapped_column(EncryptedJSON)
     started_at: Mapped[dt.datetime] = mapped_column(default=now)
     updated_at: Mapped[dt.datetime] = mapped_column(default=now)
     expires_at: Mapped[dt.datetime] = mapped_column(index=True)

@@ -1,5 +1,6 @@
 """/api/v1/messages: the message log, newest first. `text` is null for tokens whose
-role may not read message text."""
+role may not read message text. Alerts to coordinators carry their times to the hour
+only: an urgent report's alert must not date the reporter's messages."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import select
 
-from bot.store import Message
+from bot.store import Message, Priority
 from dashboard.api.registry import Call, PageQuery, cursor_after, endpoint, page_of, paged
 from dashboard.api.schema import spec
 
@@ -54,6 +55,13 @@ def list_messages(call: Call):
     with current_app.extensions["mashwara"].database.read() as db:
         rows, cursor = paged(list(db.scalars(query)), q.limit, lambda m: m.id)
         items = [MessageOut(m.id, m.direction, m.channel, m.contact_id, m.status, m.language,
-                            m.text if see else None, m.segments, m.created_at, m.sent_at,
-                            m.delivered_at) for m in rows]
+                            m.text if see else None, m.segments,
+                            *_times(m)) for m in rows]
     return page_of(MessageOut)(items, cursor)
+
+
+def _times(m: Message) -> tuple:
+    times = (m.created_at, m.sent_at, m.delivered_at)
+    if m.priority != Priority.ALERT:
+        return times
+    return tuple(t and t.replace(minute=0, second=0, microsecond=0) for t in times)

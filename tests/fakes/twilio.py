@@ -18,6 +18,7 @@ class FakeTwilio(FakeServer):
         self.account_sid = account_sid
         self.auth_token = auth_token
         self.opted_out: set[str] = set()
+        self.invalid: set[str] = set()
         self.numbers = itertools.count()
 
     def sent(self) -> list[dict]:
@@ -32,6 +33,10 @@ class FakeTwilio(FakeServer):
         params = request.params
         if params.get("To") in self.opted_out:
             return 400, OPTED_OUT
+        if params.get("To") in self.invalid:  # Twilio's own words quote the number
+            return 400, {"code": 21211, "status": 400,
+                         "message": f"The 'To' number {params['To']} is not a valid phone number.",
+                         "more_info": "https://www.twilio.com/docs/errors/21211"}
         return 201, self._message(params)
 
     def _authorised(self, request: Request) -> bool:
