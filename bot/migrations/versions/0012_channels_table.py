@@ -1,7 +1,7 @@
 """channels as data: SMS channels (Kannel, SMS Gateway for Android) in a table
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0011
 """
 
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ import bot.core.crypto
 import bot.store.base
 
 revision = "0012"
-down_revision = "0009"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 
