@@ -12,6 +12,12 @@ from bot.store.community import (
     ScrubAfterSend,
 )
 from bot.store.contacts import Contact, ContactStatus, Group, GroupMember, Identity
+from bot.store.conversations import (
+    Conversation,
+    ConversationNote,
+    ConversationStatus,
+    ReportQuestion,
+)
 from bot.store.meetings import (
     Invitation,
     Meeting,
@@ -34,7 +40,10 @@ __all__ = [
     "BroadcastStatus",
     "Contact",
     "ContactStatus",
+    "Conversation",
+    "ConversationNote",
     "ConversationSession",
+    "ConversationStatus",
     "PendingFlow",
     "Direction",
     "Feedback",
@@ -54,6 +63,7 @@ __all__ = [
     "ReminderKind",
     "Report",
     "ReportChange",
+    "ReportQuestion",
     "ReportStatus",
     "Response",
     "Role",
