@@ -37,6 +37,7 @@ COORDINATOR = VIEWER | {
     "feedback.text",
     "meetings.edit",
     "broadcasts.send",
+    "conversations.use",  # threads with people: read, reply, assign, close
 }
 ADMIN = COORDINATOR | {"users.manage", "tokens.manage", "audit.view"}
 

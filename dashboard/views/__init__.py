@@ -6,6 +6,7 @@ from dashboard.views import (
     audit,
     broadcasts,
     contacts,
+    conversations,
     exports,
     feedback,
     groups,
@@ -20,5 +21,6 @@ from dashboard.views import (
 
 MODULES = (account, overview, contacts, groups, reports, feedback, meetings, broadcasts,
            messages, simulator, exports, users, tokens, audit)
+MODULES += (conversations,)
 PAGES = tuple(module.bp for module in MODULES)
 NAV = tuple(module.NAV for module in MODULES)
