@@ -24,7 +24,7 @@ from bot.reports import export as reports_export
 from bot.reports import service as reports
 from bot.reports import ticks as reports_ticks
 from bot.text import keywords
-from flows import checkin, core, engine, feedback, registration, report, rsvp, status
+from flows import checkin, core, engine, feedback, referral, registration, report, rsvp, status
 from flows import conversation as to_coordinator
 
 FEATURES: dict[str, tuple[ModuleType, ...]] = {
@@ -35,7 +35,7 @@ FEATURES: dict[str, tuple[ModuleType, ...]] = {
     "meetings": (rsvp, checkin, reminders, meetings_erasure, meetings_export),
     "broadcasts": (broadcasts,),
     "audit": (audit_export,),
-    "followup": (to_coordinator, conversations),
+    "followup": (to_coordinator, conversations, referral),
 }
 
 

@@ -31,7 +31,7 @@ from bot.core.db import Database, insert_ignore
 from bot.outbound.notify import preferred_identity, translator
 from bot.outbound.outbox import enqueue
 from bot.pipeline.flood_alerts import tell_coordinators
-from bot.reports import alerts
+from bot.reports import alerts, referrals
 from bot.store import (
     Contact,
     ContactStatus,
@@ -228,6 +228,7 @@ class Inbox:
 
 
 NOTICES = {"urgent_report": alerts.urgent_report}
+NOTICES["referral"] = referrals.deliver
 
 
 def perform(db: Session, identity: Identity, outcome: Outcome, language: str,

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from bot.conversations import service as conversations
 from bot.reports.questions import questions
+from bot.reports.referrals import of_report
 from bot.store import Message, Report, ReportChange
 
 WITHHELD = "[not kept in the log]"
@@ -35,6 +36,10 @@ def report_thread(db: Session, report: Report) -> list[str]:
             lines.append(f"{question.answered_on}  reporter answers: {question.answer}")
         else:
             lines.append("  (no answer yet: it waits for STATUS with the code)")
+    for referral in of_report(db, report.code):
+        lines.append(f"{_when(referral.proposed_at)}  {referral.proposed_by}: referral "
+                     f"{referral.id} to partner {referral.partner_id}: {referral.status}"
+                     + (f" ({referral.share})" if referral.share else ""))
     if report.contact_id is not None and not report.anonymous:
         lines += [""] + [_message(m) for m in conversations.thread(db, report.contact_id)
                          if report.created_at is None or m.created_at >= report.created_at]

@@ -27,6 +27,13 @@ from bot.store.meetings import (
     Response,
 )
 from bot.store.messages import IN_FLIGHT, Direction, Message, Priority, Status
+from bot.store.referrals import (
+    Partner,
+    PartnerChannel,
+    Referral,
+    ReferralStatus,
+    Share,
+)
 from bot.store.sessions import ConversationSession, Lease, PendingFlow
 from bot.store.users import ApiToken, LoginFailure, Role, User
 
@@ -45,6 +52,11 @@ __all__ = [
     "ConversationSession",
     "ConversationStatus",
     "PendingFlow",
+    "Partner",
+    "PartnerChannel",
+    "Referral",
+    "ReferralStatus",
+    "Share",
     "Direction",
     "Feedback",
     "Group",

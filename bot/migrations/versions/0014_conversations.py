@@ -1,4 +1,4 @@
-"""conversations, their notes, and questions on anonymous reports
+"""conversations, their notes, questions on anonymous reports, partners and referrals
 
 Revision ID: 0014
 Revises: 0009
@@ -78,9 +78,48 @@ def upgrade() -> None:
     with op.batch_alter_table("report_questions", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_report_questions_report_code"), ["report_code"],
                               unique=False)
+    op.create_table(
+        "partners",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("address", bot.core.crypto.Encrypted(), nullable=True),
+        sa.Column("languages", sa.JSON(), nullable=False),
+        sa.Column("provinces", sa.JSON(), nullable=False),
+        sa.Column("created_at", UTC, nullable=False),
+        sa.Column("disabled_at", UTC, nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_partners")),
+        sa.UniqueConstraint("name", name=op.f("uq_partners_name")),
+        sqlite_autoincrement=True,
+    )
+    op.create_table(
+        "referrals",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("report_code", sa.String(length=12), nullable=False),
+        sa.Column("partner_id", sa.Integer(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("share", sa.String(length=16), nullable=True),
+        sa.Column("proposed_by", sa.String(length=120), nullable=False),
+        sa.Column("proposed_at", UTC, nullable=False),
+        sa.Column("decided_at", UTC, nullable=True),
+        sa.Column("revoked_at", UTC, nullable=True),
+        sa.ForeignKeyConstraint(["partner_id"], ["partners.id"],
+                                name=op.f("fk_referrals_partner_id_partners"),
+                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["report_code"], ["reports.code"],
+                                name=op.f("fk_referrals_report_code_reports"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_referrals")),
+        sqlite_autoincrement=True,
+    )
+    with op.batch_alter_table("referrals", schema=None) as batch_op:
+        for column in ("partner_id", "report_code", "status"):
+            batch_op.create_index(batch_op.f(f"ix_referrals_{column}"), [column], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_table("referrals")
+    op.drop_table("partners")
     op.drop_table("report_questions")
     op.drop_table("conversation_notes")
     op.drop_table("conversations")
