@@ -60,8 +60,8 @@ def test_a_named_reporter_is_asked_and_the_account_alone_is_shared(services, set
     assert (referral(services).status, referral(services).share) == ("shared", "account")
     with services.database.read() as db:
         actions = list(db.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
-    assert [
-        a for a in actions if a.startswith("referral.")] == ["referral.propose", "referral.consent", "referral.sent"]
+    steps = [a for a in actions if a.startswith("referral.")]
+    assert steps == ["referral.propose", "referral.consent", "referral.sent"]
 
 
 def test_name_and_number_go_only_when_the_reporter_agrees(services, settings):
