@@ -137,3 +137,39 @@ def test_the_api_asks_replies_reads_and_closes(app, services):
     assert api.get("/api/v1/conversations/999", headers=headers).status_code == 404
     viewer = bearer(make_token(services, "viewer"))
     assert api.get("/api/v1/conversations", headers=viewer).status_code == 403
+
+
+def test_a_report_is_referred_from_its_page_and_by_the_api_after_consent(
+        app, services, settings):
+    from tests.test_referral import add_partner, to_partners
+
+    add_partner(settings)
+    sim = person(services)
+    code = file_by_sms(sim)
+    sim.replies()
+    client = signed_in(app, services, "coordinator")
+    shown = page(client, f"/dashboard/reports/{code}")
+    partner_id = re.search(r'<option value="(\d+)">Legal Aid Kabul</option>', shown).group(1)
+    post(client, f"/dashboard/reports/{code}/refer", partner=partner_id)
+    assert "The reporter is asked whether it may be shared." in page(
+        client, f"/dashboard/reports/{code}")
+    sim.replies()
+    sim.say("1")
+    shown = page(client, f"/dashboard/reports/{code}")
+    assert "shared (the report only)" in shown
+    referral_id = re.search(r"/referrals/(\d+)/revoke", shown).group(1)
+    post(client, f"/dashboard/reports/{code}/referrals/{referral_id}/revoke")
+    assert "withdrawn" in page(client, f"/dashboard/reports/{code}")
+    assert len(to_partners(services)) == 2  # the referral, then its withdrawal
+
+    api, headers = app.test_client(), bearer(make_token(services, "coordinator"))
+    (partner,) = api.get("/api/v1/partners", headers=headers).json["items"]
+    hidden = file_by_sms(person(services), anonymous=True)
+    made = api.post(f"/api/v1/reports/referrals?code={hidden}",
+                    json={"partner_id": partner["id"]}, headers=headers)
+    assert made.status_code == 201
+    assert (made.json["status"], made.json["share"]) == ("shared", "account")
+    revoked = api.post(f"/api/v1/referrals/{made.json['id']}/revoke", headers=headers)
+    assert revoked.json["status"] == "revoked"
+    assert api.post("/api/v1/reports/referrals?code=R-2222", json={"partner_id": 1},
+                    headers=headers).status_code == 404

@@ -89,6 +89,7 @@ def refer(code: str, partner: str, by: str) -> None:
     an anonymous report goes as the account alone."""
     from bot.audit import trail as audit
     from bot.core.clock import now
+    from bot.pipeline.referrals import refer as refer_report
     from bot.reports import referrals
     from bot.reports.service import find_report
     from bot.text.codes import parse_code
@@ -101,17 +102,12 @@ def refer(code: str, partner: str, by: str) -> None:
         found = referrals.partner_named(db, partner)
         if found is None:
             raise click.ClickException(f"no partner is called {partner}")
-        at = now()
-        referral = referrals.propose(db, report, found, by=f"{audit.cli_actor()} ({by[:40]})",
-                                     now=at)
-        if referral.status == "shared":
-            referrals.deliver(db, str(referral.id), settings=services.settings, now=at)
-            said = "shared as the account alone (anonymous: nobody to ask, nothing that names)"
-        elif services.inbox.offer(db, report.contact_id, "referral", str(referral.id), at):
-            said = "the reporter is asked what may be shared"
-        else:
-            referrals.unreachable(db, referral)
-            said = "not shared: the reporter cannot be asked"
+        referral = refer_report(db, services.inbox, report, found,
+                                by=f"{audit.cli_actor()} ({by[:40]})", now=now())
+        said = {"shared": "shared as the account alone (anonymous: nobody to ask, "
+                          "nothing that names)",
+                "asking": "the reporter is asked what may be shared",
+                "unreachable": "not shared: the reporter cannot be asked"}[referral.status]
         click.echo(f"referral {referral.id} of {report.code} to {found.name}: {said}.")
 
 

@@ -16,6 +16,7 @@ from dashboard.api import (  # noqa: F401  (they register their routes)
     groups,
     meetings,
     messages,
+    referrals,
 )
 from dashboard.api.openapi import document
 from dashboard.api.registry import ApiError, api, error_response

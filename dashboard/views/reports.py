@@ -10,9 +10,10 @@ from sqlalchemy import select
 from bot.audit import trail as audit
 from bot.conversations import service as conversations
 from bot.core.clock import now
-from bot.reports import questions
+from bot.pipeline.referrals import refer as refer_report
+from bot.reports import questions, referrals
 from bot.reports.service import change_status, find_report
-from bot.store import Report, ReportChange, ReportStatus, User
+from bot.store import Partner, Referral, Report, ReportChange, ReportStatus, User
 from bot.text.vocabulary import CATEGORIES
 from dashboard.auth import services
 from dashboard.i18n import gettext as _
@@ -23,6 +24,7 @@ from dashboard.views.common import (
     actor,
     arg_choice,
     arg_date,
+    checked_id,
     choices,
     coordinators,
     export_filters,
@@ -82,11 +84,16 @@ def show(code: str):
         team = coordinators(db)
         assignee = db.get(User, report.assigned_to) if report.assigned_to else None
         asked = questions.questions(db, report.code)
+        referred = referrals.of_report(db, report.code)
+        partners = list(db.scalars(select(Partner).where(Partner.disabled_at.is_(None))
+                                   .order_by(Partner.name)))
         conversation = (conversations.current(db, report.contact_id)
                         if report.contact_id and not report.anonymous else None)
     return render_template("reports/show.html", report=report, history=history,
                            statuses=ReportStatus.ALL, coordinators=team,
                            assignee=assignee, questions=asked, conversation=conversation,
+                           referrals=referred, partners=partners,
+                           partner_names={p.id: p.name for p in partners},
                            **choices())
 
 
@@ -167,3 +174,33 @@ def ask(code: str):
     else:
         flash(_("followup.dash.unreachable"), "error")
     return redirect(url_for("reports.show", code=shown))
+
+
+@bp.post("/<code>/refer")
+@require("reports.edit")
+def refer(code: str):
+    """Refers the report to a partner: a named reporter is asked first what may be
+    shared; an anonymous report goes as the account alone."""
+    raw = request.form.get("partner", "")
+    with services().database.write() as db:
+        report = _report(db, code)
+        partner = db.get(Partner, int(raw)) if raw.isdigit() and int(raw) < 2**31 else None
+        if partner is None or partner.disabled_at is not None:
+            abort(400)
+        referral = refer_report(db, services().inbox, report, partner, by=actor(), now=now())
+        flash(_(f"followup.dash.referral.{referral.status}"),
+              "error" if referral.status == "unreachable" else "ok")
+        return redirect(url_for("reports.show", code=report.code))
+
+
+@bp.post("/<code>/referrals/<int:referral_id>/revoke")
+@require("reports.edit")
+def revoke_referral(code: str, referral_id: int):
+    with services().database.write() as db:
+        report = _report(db, code)
+        referral = db.get(Referral, checked_id(referral_id))
+        if referral is None or referral.report_code != report.code:
+            abort(404)
+        if referrals.revoke(db, referral, by=actor(), now=now(), settings=services().settings):
+            flash(_("followup.dash.referral.revoked"))
+        return redirect(url_for("reports.show", code=report.code))
