@@ -5,6 +5,7 @@ on an anonymous report waits for STATUS and is answered with STATUS and the code
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from sqlalchemy import select, text
 
@@ -12,6 +13,7 @@ from bot.contacts.erasure import erase_contact
 from bot.conversations import service as conversations
 from bot.core.clock import now
 from bot.store import (
+    Base,
     Contact,
     Conversation,
     ConversationSession,
@@ -201,3 +203,35 @@ def test_a_session_left_by_the_menu_is_not_kept_after_a_reply(services):
     ask(services, code, QUESTION)
     with services.database.read() as db:
         assert db.get(ConversationSession, sim.contact_id) is None
+
+
+def test_a_question_and_answer_leave_no_link_from_the_anonymous_reporter(services, caplog):
+    """What the safety issue's linkage test must also cover: after a question shown with
+    STATUS and answered with the code, no table but the report's own rows holds the
+    code, the question or the answer, nothing holds them in clear, and the answer keeps
+    only its day."""
+    caplog.set_level(logging.DEBUG)
+    sim = person(services)
+    code = file_by_sms(sim, anonymous=True)
+    ask(services, code, QUESTION)
+    sim.say(f"STATUS {code}")
+    sim.say(f"STATUS {code} {ANSWER}")
+    assert scrub(services) == 2  # the code's confirmation and the question shown
+    secrets = (QUESTION, ANSWER, sim.address)
+    with services.database.read() as db:
+        for table in Base.metadata.sorted_tables:
+            raw = db.execute(text(f'SELECT * FROM "{table.name}"')).mappings().all()
+            assert not any(s in str(v) for row in raw for v in row.values() for s in secrets), \
+                table.name
+            clear = db.execute(select(table)).mappings().all()
+            holds = [row for row in clear if any(
+                code in str(v) or ANSWER in str(v) or QUESTION in str(v) for v in row.values())]
+            if table.name in ("reports", "report_questions"):
+                assert all("contact_id" not in row or row["contact_id"] is None for row in holds)
+                continue
+            assert holds == [], table.name
+        (question,) = db.scalars(select(ReportQuestion)).all()
+        assert isinstance(question.answered_on, dt.date) and not isinstance(
+            question.answered_on, dt.datetime)
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert not any(s in logged for s in (*secrets, code))
