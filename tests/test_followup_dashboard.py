@@ -4,14 +4,17 @@ bearer token; a question on an anonymous report is held and its answer shown."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
+import time_machine
 from sqlalchemy import select
 
+from bot.core.clock import now
 from bot.store import AuditEvent, Conversation, Feedback, Message
 from tests.community import person
 from tests.dashboard_builders import bearer, csrf, make_token, make_user, signed_in
-from tests.dashboard_work import make_feedback
+from tests.dashboard_work import make_feedback, make_report
 from tests.followup_builders import file_by_sms
 
 QUESTION = "Which village was it?"
@@ -173,3 +176,20 @@ def test_a_report_is_referred_from_its_page_and_by_the_api_after_consent(
     assert revoked.json["status"] == "revoked"
     assert api.post("/api/v1/reports/referrals?code=R-2222", json={"partner_id": 1},
                     headers=headers).status_code == 404
+
+
+def test_the_reports_inbox_is_urgent_first_then_newest_with_a_preview_for_readers(
+        app, services):
+    start = now()
+    with time_machine.travel(start - dt.timedelta(hours=3), tick=False):
+        old_urgent, _ = make_report(services, urgent=True, description="Shots near the school")
+    with time_machine.travel(start - dt.timedelta(hours=2), tick=False):
+        older, _ = make_report(services, description="The well is dry")
+    with time_machine.travel(start - dt.timedelta(hours=1), tick=False):
+        newer, _ = make_report(services, description="The road is closed")
+    coordinator = signed_in(app, services, "coordinator")
+    inbox = page(coordinator, "/dashboard/reports/")
+    assert inbox.index(old_urgent) < inbox.index(newer) < inbox.index(older)
+    assert "The road is closed" in inbox and "Dand" in inbox
+    viewer = page(signed_in(app, services, "viewer"), "/dashboard/reports/")
+    assert "The road is closed" not in viewer and "What happened" not in viewer

@@ -52,7 +52,10 @@ def _query(f: dict):
         status=Report.status, category=Report.category, province=Report.province)
     if f["urgent"]:
         query = query.where(Report.urgent.is_(f["urgent"] == "yes"))
-    return query.order_by(Report.received_on.desc(), Report.code)
+    # Urgent first, then newest: the day, then the time where a named report keeps one
+    # (an anonymous report keeps only its day, and goes after that day's timed ones).
+    return query.order_by(Report.urgent.desc(), Report.received_on.desc(),
+                          Report.created_at.desc().nulls_last(), Report.code)
 
 
 @bp.get("/")
