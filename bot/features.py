@@ -14,6 +14,7 @@ from bot.audit import export as audit_export
 from bot.broadcasts import hooks as broadcasts
 from bot.contacts import erasure
 from bot.contacts import export as contacts_export
+from bot.conversations import service as conversations
 from bot.core import exports, ticks
 from bot.meetings import erasure as meetings_erasure
 from bot.meetings import export as meetings_export
@@ -23,7 +24,8 @@ from bot.reports import export as reports_export
 from bot.reports import service as reports
 from bot.reports import ticks as reports_ticks
 from bot.text import keywords
-from flows import checkin, core, engine, feedback, registration, report, rsvp, status
+from flows import checkin, core, engine, feedback, referral, registration, report, rsvp, status
+from flows import conversation as to_coordinator
 
 FEATURES: dict[str, tuple[ModuleType, ...]] = {
     "conversations": (core, registration, housekeeping),
@@ -34,6 +36,7 @@ FEATURES: dict[str, tuple[ModuleType, ...]] = {
     "broadcasts": (broadcasts,),
     "audit": (audit_export,),
     "channels": (routing,),
+    "followup": (to_coordinator, conversations, referral),
 }
 
 

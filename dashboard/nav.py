@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from dashboard.permissions import can
@@ -13,6 +14,8 @@ class NavItem:
     endpoint: str
     label: str  # a message id in the `dashboard` domain
     permission: str
+    # A count shown beside the label (unread messages), or None.
+    badge: Callable[[], int] | None = None
 
 
 def visible_to(items: tuple[NavItem, ...], user) -> list[NavItem]:

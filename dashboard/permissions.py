@@ -39,6 +39,7 @@ COORDINATOR = VIEWER | {
     "broadcasts.send",
     "contacts.by_number",  # find a person by phone number (every lookup is audited)
     "contacts.district",   # a contact's district: with a name, it points at a household
+    "conversations.use",  # threads with people: read, reply, assign, close
 }
 ADMIN = COORDINATOR | {"users.manage", "tokens.manage", "audit.view"}
 ADMIN = ADMIN | {"channels.manage"}  # SMS channels: state, queues (changed with the CLI)

@@ -2,9 +2,10 @@
 
 A flow has two entry points, `start(ctx, trigger)` and `resume(ctx, state, input)`,
 and answers with a `Turn`: the replies to send and the state to keep (None when the
-flow is over). The engine picks the flow (keywords first, then the open session,
-then registration or the menu), runs it, and hands the replies back; it sends
-nothing itself. Session state is JSON (stored encrypted), one row per contact.
+flow is over). The engine picks the flow (keywords first, then the open session, then
+registration, an open conversation with a coordinator, or the menu), runs it, and
+hands the replies back; it sends nothing itself. Session state is JSON (stored
+encrypted), one row per contact.
 """
 
 from __future__ import annotations
@@ -88,6 +89,9 @@ class Context:
     now: dt.datetime
     # The flow that was open when this message arrived, if any.
     open_flow: str | None = None
+    # The message being handled, as typed (a keyword's argument is only its normalised
+    # form): None when the turn was started from outside.
+    given: Input | None = None
 
     @property
     def t(self) -> Translator:
@@ -107,6 +111,15 @@ class Flow(Protocol):
     def reprompt(self, ctx: Context, state: dict) -> list[Reply]: ...
 
     def expired(self, ctx: Context, state: dict) -> list[Reply]: ...
+
+
+class Catcher(Protocol):
+    """A flow that may take what would otherwise open the main menu (free text to a
+    coordinator in an open conversation): `catches(ctx)` says whether it does now."""
+
+    name: str
+
+    def catches(self, ctx: Context) -> bool: ...
 
 
 # Filled by bot.features.install() (the composition root), never by importing a flow.
@@ -148,6 +161,7 @@ class Engine:
             session = None
         ctx.open_flow = session.flow if session is not None else None
         began = session.started_at if session is not None else ctx.now
+        ctx.given = given
         replies, turn_flow, turn = self._dispatch(ctx, session, given)
         self._save(ctx, session, turn_flow, turn)
         notices = list(turn.notices)
@@ -203,6 +217,9 @@ class Engine:
             turn = FLOWS[session.flow].resume(ctx, dict(session.state), given)
             return turn.replies, session.flow, turn
         entry = "menu" if ctx.contact.registered else "registration"
+        if entry == "menu":
+            entry = next((flow.name for flow in FLOWS.values()
+                          if getattr(flow, "catches", None) and flow.catches(ctx)), entry)
         turn = FLOWS[entry].start(ctx, "" if entry == "registration" else "unknown")
         return turn.replies, entry, turn
 

@@ -9,9 +9,11 @@ import datetime as dt
 import pytest
 
 from bot.broadcasts import compose
+from bot.conversations import service as conversations
 from bot.core.clock import now
 from bot.meetings import service
-from bot.store import Meeting, Role
+from bot.reports import referrals
+from bot.store import Contact, Meeting, Report, Role
 from dashboard.permissions import PUBLIC, can, permission_of
 from tests.broadcasting import draft
 from tests.builders import make_contact
@@ -48,9 +50,14 @@ def _samples(services) -> dict:
     with services.database.write() as db:
         service.add_invitees(db, db.get(Meeting, meeting_id), [contact_id])
         broadcast_id = compose.store(db, draft(), now=now()).id
+        conversation_id = conversations.open_for(db, db.get(Contact, contact_id), now=now()).id
+        partner = referrals.add_partner(db, "Legal aid", "pack", None, ["en"], ["kabul"])
+        referral_id = referrals.propose(db, db.get(Report, code), partner, by="test",
+                                        now=now()).id
     return {"contact_id": contact_id, "group_id": group_id, "user_id": other_user,
             "token_id": token_id, "name": "contacts", "fmt": "csv", "filename": "app.css",
-            "code": code, "meeting_id": meeting_id, "broadcast_id": broadcast_id}
+            "code": code, "meeting_id": meeting_id, "broadcast_id": broadcast_id,
+            "conversation_id": conversation_id, "referral_id": referral_id}
 
 
 def _routes(app, prefix: str):

@@ -254,9 +254,13 @@ from bot.cli.channels import channels  # noqa: E402
 from bot.cli.contacts import contacts  # noqa: E402
 from bot.cli.groups import groups  # noqa: E402
 from bot.cli.meetings import meetings  # noqa: E402
+from bot.cli.partners import partners, refer, revoke_referral  # noqa: E402
 from bot.cli.reports import reports  # noqa: E402
 from bot.cli.telegram import telegram  # noqa: E402
 from bot.cli.users import users  # noqa: E402
 
 for group in (broadcasts, contacts, groups, meetings, reports, telegram, users, channels):
     main.add_command(group)
+main.add_command(partners)
+reports.add_command(refer)
+reports.add_command(revoke_referral)

@@ -32,7 +32,7 @@ from bot.outbound.notify import preferred_identity, translator
 from bot.outbound.outbox import enqueue
 from bot.pipeline.flood_alerts import tell_coordinators
 from bot.pipeline.unlink import forget_conversation, restore_last_seen
-from bot.reports import alerts
+from bot.reports import alerts, referrals
 from bot.store import (
     Contact,
     ContactStatus,
@@ -238,7 +238,7 @@ def lock_contact(db: Session, contact_id: int) -> Contact:
     ).one()
 
 
-NOTICES = {"urgent_report": alerts.urgent_report}
+NOTICES = {"urgent_report": alerts.urgent_report, "referral": referrals.deliver}
 
 
 def perform(db: Session, identity: Identity, outcome: Outcome, language: str,

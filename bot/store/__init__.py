@@ -15,6 +15,12 @@ from bot.store.community import (
     ScrubAfterSend,
 )
 from bot.store.contacts import Contact, ContactStatus, Group, GroupMember, Identity
+from bot.store.conversations import (
+    Conversation,
+    ConversationNote,
+    ConversationStatus,
+    ReportQuestion,
+)
 from bot.store.meetings import (
     Invitation,
     Meeting,
@@ -24,6 +30,13 @@ from bot.store.meetings import (
     Response,
 )
 from bot.store.messages import IN_FLIGHT, Direction, Message, Priority, Status
+from bot.store.referrals import (
+    Partner,
+    PartnerChannel,
+    Referral,
+    ReferralStatus,
+    Share,
+)
 from bot.store.sessions import ConversationSession, Lease, PendingFlow
 from bot.store.users import ApiToken, LoginFailure, Role, User
 
@@ -41,8 +54,16 @@ __all__ = [
     "ChannelState",
     "Contact",
     "ContactStatus",
+    "Conversation",
+    "ConversationNote",
     "ConversationSession",
+    "ConversationStatus",
     "PendingFlow",
+    "Partner",
+    "PartnerChannel",
+    "Referral",
+    "ReferralStatus",
+    "Share",
     "Direction",
     "Feedback",
     "Group",
@@ -62,6 +83,7 @@ __all__ = [
     "ReminderKind",
     "Report",
     "ReportChange",
+    "ReportQuestion",
     "ReportStatus",
     "Response",
     "Role",

@@ -13,9 +13,11 @@ from dashboard.api import (  # noqa: F401  (they register their routes)
     channels,
     community,
     contacts,
+    conversations,
     groups,
     meetings,
     messages,
+    referrals,
 )
 from dashboard.api.openapi import document
 from dashboard.api.registry import ApiError, api, error_response

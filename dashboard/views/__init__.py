@@ -7,6 +7,7 @@ from dashboard.views import (
     broadcasts,
     channels,
     contacts,
+    conversations,
     exports,
     feedback,
     groups,
@@ -21,6 +22,6 @@ from dashboard.views import (
 
 MODULES = (account, overview, contacts, groups, reports, feedback, meetings, broadcasts,
            messages, simulator, exports, users, tokens, audit)
-MODULES = (*MODULES, channels)
+MODULES = (*MODULES, channels, conversations)
 PAGES = tuple(module.bp for module in MODULES)
 NAV = tuple(module.NAV for module in MODULES)

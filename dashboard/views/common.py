@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import abort, g, request
+from sqlalchemy import select
 
 from bot.core.exports import Filters
 from bot.meetings.texts import localized
-from bot.store import Meeting
+from bot.store import Meeting, Role, User
 from bot.text import places
 from bot.text.vocabulary import ROLES
 from dashboard.auth import services
@@ -81,3 +82,10 @@ def place_name(code: str | None) -> str:
 
 def title_of(meeting: Meeting) -> str:
     return localized(meeting.title, current_language(), services().settings.default_language)
+
+
+def coordinators(db) -> list[User]:
+    """Active accounts that may follow up a report or a conversation."""
+    return list(db.scalars(select(User).where(
+        User.role.in_((Role.COORDINATOR, Role.ADMIN)), User.disabled_at.is_(None))
+        .order_by(User.email)))

@@ -1,0 +1,1 @@
+"""A coordinator and one person: conversations over the message log."""
