@@ -12,6 +12,7 @@ from types import ModuleType
 
 from bot.audit import export as audit_export
 from bot.broadcasts import hooks as broadcasts
+from bot.consultations import hooks as consultations
 from bot.contacts import erasure
 from bot.contacts import export as contacts_export
 from bot.core import exports, ticks
@@ -23,7 +24,7 @@ from bot.reports import export as reports_export
 from bot.reports import service as reports
 from bot.reports import ticks as reports_ticks
 from bot.text import keywords
-from flows import checkin, core, engine, feedback, registration, report, rsvp, status
+from flows import checkin, consultation, core, engine, feedback, registration, report, rsvp, status
 
 FEATURES: dict[str, tuple[ModuleType, ...]] = {
     "conversations": (core, registration, housekeeping),
@@ -33,6 +34,7 @@ FEATURES: dict[str, tuple[ModuleType, ...]] = {
     "meetings": (rsvp, checkin, reminders, meetings_erasure, meetings_export),
     "broadcasts": (broadcasts,),
     "audit": (audit_export,),
+    "consultations": (consultation, consultations),
 }
 
 

@@ -250,6 +250,7 @@ def flows_check() -> None:
 # Each feature's commands live in bot/cli/; imported here, last, to keep start-up
 # of the core commands light and the feature modules free of CLI wiring.
 from bot.cli.broadcasts import broadcasts  # noqa: E402
+from bot.cli.consultations import consultations  # noqa: E402
 from bot.cli.contacts import contacts  # noqa: E402
 from bot.cli.groups import groups  # noqa: E402
 from bot.cli.meetings import meetings  # noqa: E402
@@ -257,5 +258,5 @@ from bot.cli.reports import reports  # noqa: E402
 from bot.cli.telegram import telegram  # noqa: E402
 from bot.cli.users import users  # noqa: E402
 
-for group in (broadcasts, contacts, groups, meetings, reports, telegram, users):
+for group in (broadcasts, consultations, contacts, groups, meetings, reports, telegram, users):
     main.add_command(group)

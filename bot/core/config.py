@@ -102,6 +102,8 @@ class Settings:
     inbound_per_minute: int = 20
     # Days message texts are kept; the log rows (counts) stay.
     message_retention_days: int = 90
+    # Consultation results: a count below this is shown as "fewer than N" everywhere.
+    suppress_below: int = 5
 
     @property
     def telegram_enabled(self) -> bool:
@@ -140,6 +142,7 @@ _VARIABLES = {
     "MASHWARA_FEEDBACK_TOPICS": ("feedback_topics", _list),
     "MASHWARA_REPORTS_PER_HOUR": ("reports_per_hour", _int),
     "MASHWARA_FEEDBACK_PER_HOUR": ("feedback_per_hour", _int),
+    "MASHWARA_SUPPRESS_BELOW": ("suppress_below", _int),
     "MASHWARA_ALERT_TELEGRAM_CHATS": ("alert_telegram_chats", _list),
     "MASHWARA_ALERT_SMS": ("alert_sms", _list),
     "MASHWARA_DISPATCH_BATCH": ("dispatch_batch", _int),
@@ -206,6 +209,8 @@ def _validate(settings: Settings) -> None:
             "MASHWARA_INBOUND_PER_MINUTE and MASHWARA_MESSAGE_RETENTION_DAYS must be 1 or more")
     if settings.dispatch_concurrency < 1:
         raise ConfigError("MASHWARA_DISPATCH_CONCURRENCY must be 1 or more")
+    if settings.suppress_below < 1:
+        raise ConfigError("MASHWARA_SUPPRESS_BELOW must be 1 or more (1 shows every count)")
 
 
 def _instance_secret(settings: Settings, filename: str, make) -> str:

@@ -11,6 +11,13 @@ from bot.store.community import (
     ReportStatus,
     ScrubAfterSend,
 )
+from bot.store.consultations import (
+    Consultation,
+    ConsultationAnswer,
+    ConsultationRecipient,
+    ConsultationResponse,
+    ConsultationStatus,
+)
 from bot.store.contacts import Contact, ContactStatus, Group, GroupMember, Identity
 from bot.store.meetings import (
     Invitation,
@@ -32,6 +39,11 @@ __all__ = [
     "Broadcast",
     "BroadcastRun",
     "BroadcastStatus",
+    "Consultation",
+    "ConsultationAnswer",
+    "ConsultationRecipient",
+    "ConsultationResponse",
+    "ConsultationStatus",
     "Contact",
     "ContactStatus",
     "ConversationSession",

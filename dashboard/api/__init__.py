@@ -8,7 +8,15 @@ from __future__ import annotations
 from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from dashboard.api import broadcasts, community, contacts, groups, meetings, messages  # noqa: F401  (they register their routes)
+from dashboard.api import (  # noqa: F401  (they register their routes)
+    broadcasts,
+    community,
+    consultations,
+    contacts,
+    groups,
+    meetings,
+    messages,
+)
 from dashboard.api.openapi import document
 from dashboard.api.registry import ApiError, api, error_response
 from dashboard.permissions import public

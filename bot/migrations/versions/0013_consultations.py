@@ -1,0 +1,107 @@
+"""consultations
+
+Revision ID: 0013
+Revises: 0009
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+import bot.core.crypto
+import bot.store.base
+
+revision = "0013"
+down_revision = "0009"
+branch_labels = None
+depends_on = None
+
+UTC = bot.store.base.UTCDateTime(timezone=True)
+
+
+def _fk(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
+    return sa.ForeignKeyConstraint([column], [f"{target}.id"],
+                                   name=op.f(f"fk_{table}_{column}_{target}"),
+                                   ondelete="CASCADE")
+
+
+def _index(table: str, *columns: str) -> None:
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        for column in columns:
+            batch_op.create_index(batch_op.f(f"ix_{table}_{column}"), [column], unique=False)
+
+
+def upgrade() -> None:
+    op.create_table(
+        "consultations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=64), nullable=False),
+        sa.Column("definition", sa.JSON(), nullable=False),
+        sa.Column("audience", sa.JSON(), nullable=False),
+        sa.Column("opens_at", UTC, nullable=False),
+        sa.Column("closes_at", UTC, nullable=False),
+        sa.Column("timezone", sa.String(length=64), nullable=False),
+        sa.Column("remind_at", UTC, nullable=True),
+        sa.Column("reminded_at", UTC, nullable=True),
+        sa.Column("anonymous", sa.Boolean(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("sent_at", UTC, nullable=True),
+        sa.Column("closed_at", UTC, nullable=True),
+        sa.Column("created_by", sa.String(length=120), nullable=True),
+        sa.Column("created_at", UTC, nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_consultations")),
+        sa.UniqueConstraint("name", name=op.f("uq_consultations_name")),
+        sqlite_autoincrement=True,
+    )
+    _index("consultations", "status")
+    op.create_table(
+        "consultation_recipients",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("consultation_id", sa.Integer(), nullable=False),
+        sa.Column("contact_id", sa.Integer(), nullable=False),
+        sa.Column("sent_at", UTC, nullable=False),
+        sa.Column("answered", sa.Boolean(), nullable=False),
+        _fk("consultation_recipients", "consultation_id", "consultations"),
+        _fk("consultation_recipients", "contact_id", "contacts"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_consultation_recipients")),
+        sa.UniqueConstraint("consultation_id", "contact_id",
+                            name=op.f("uq_consultation_recipients_consultation_id")),
+        sqlite_autoincrement=True,
+    )
+    _index("consultation_recipients", "consultation_id", "contact_id")
+    op.create_table(
+        "consultation_responses",
+        sa.Column("id", sa.String(length=16), nullable=False),
+        sa.Column("consultation_id", sa.Integer(), nullable=False),
+        sa.Column("contact_id", sa.Integer(), nullable=True),
+        sa.Column("province", sa.String(length=64), nullable=True),
+        sa.Column("role", sa.String(length=32), nullable=True),
+        sa.Column("language", sa.String(length=8), nullable=True),
+        sa.Column("channel", sa.String(length=16), nullable=True),
+        sa.Column("answered_on", sa.Date(), nullable=False),
+        _fk("consultation_responses", "consultation_id", "consultations"),
+        _fk("consultation_responses", "contact_id", "contacts"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_consultation_responses")),
+    )
+    _index("consultation_responses", "consultation_id", "contact_id")
+    op.create_table(
+        "consultation_answers",
+        sa.Column("response_id", sa.String(length=16), nullable=False),
+        sa.Column("question", sa.String(length=32), nullable=False),
+        sa.Column("consultation_id", sa.Integer(), nullable=False),
+        sa.Column("option", sa.String(length=32), nullable=True),
+        sa.Column("number", sa.Integer(), nullable=True),
+        sa.Column("text", bot.core.crypto.Encrypted(), nullable=True),
+        _fk("consultation_answers", "consultation_id", "consultations"),
+        sa.ForeignKeyConstraint(["response_id"], ["consultation_responses.id"],
+                                name=op.f("fk_consultation_answers_response_id_"
+                                          "consultation_responses"),
+                                ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("response_id", "question", name=op.f("pk_consultation_answers")),
+    )
+    _index("consultation_answers", "consultation_id")
+
+
+def downgrade() -> None:
+    for table in ("consultation_answers", "consultation_responses",
+                  "consultation_recipients", "consultations"):
+        op.drop_table(table)

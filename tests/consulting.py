@@ -1,0 +1,43 @@
+"""Helpers for the consultation tests: the example file, stored and sent, and people
+who answer it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select
+
+from bot.consultations import hooks, service, spec
+from bot.core.clock import now
+from bot.store import ConsultationAnswer, ConsultationResponse
+
+EXAMPLE = Path(__file__).parent / "data" / "water.yaml"
+# Inside the example's window (it opens 2026-11-23 08:00 in Kabul, 03:30 UTC).
+OPEN = dt.datetime(2026, 11, 23, 6, tzinfo=dt.UTC)
+
+
+def example(**changes) -> dict:
+    raw = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    return {**raw, **changes}
+
+
+def create(services, **changes) -> int:
+    draft = spec.parse(example(**changes), default_language="en")
+    with services.database.write() as db:
+        return service.create(db, draft, by="test", now=now()).id
+
+
+def send(services, consultation_id: int) -> int:
+    return hooks.send(services, consultation_id)
+
+
+def responses(services) -> list[tuple[ConsultationResponse, dict]]:
+    with services.database.read() as db:
+        found = []
+        for response in db.scalars(select(ConsultationResponse)):
+            answers = {a.question: a.option or a.number or a.text for a in db.scalars(
+                select(ConsultationAnswer).where(ConsultationAnswer.response_id == response.id))}
+            found.append((response, answers))
+        return found
