@@ -48,9 +48,12 @@ def _samples(services) -> dict:
     with services.database.write() as db:
         service.add_invitees(db, db.get(Meeting, meeting_id), [contact_id])
         broadcast_id = compose.store(db, draft(), now=now()).id
+    from tests.consulting import create as make_consultation
+
     return {"contact_id": contact_id, "group_id": group_id, "user_id": other_user,
             "token_id": token_id, "name": "contacts", "fmt": "csv", "filename": "app.css",
-            "code": code, "meeting_id": meeting_id, "broadcast_id": broadcast_id}
+            "code": code, "meeting_id": meeting_id, "broadcast_id": broadcast_id,
+            "consultation_id": make_consultation(services)}
 
 
 def _routes(app, prefix: str):

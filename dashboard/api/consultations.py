@@ -14,20 +14,14 @@ from bot.consultations import spec as consultation_spec
 from bot.consultations.spec import KINDS
 from bot.core.clock import now
 from bot.store import Consultation, ConsultationStatus
+from dashboard.api.broadcasts import Audience, Text
 from dashboard.api.community import token_actor
 from dashboard.api.registry import ApiError, Call, Reply, endpoint
 from dashboard.api.schema import spec
-from locales import LANGUAGES
 
 
 def services():
     return current_app.extensions["mashwara"]
-
-
-@dataclass
-class Text:
-    language: str = spec(enum=LANGUAGES)
-    text: str = spec(min_length=1, max_length=600)
 
 
 @dataclass
@@ -51,22 +45,13 @@ class QuestionShape:
 
 
 @dataclass
-class Audience:
-    groups: list[int] = spec([])
-    provinces: list[str] = spec([])
-    roles: list[str] = spec([])
-    languages: list[str] = spec([])
-    channels: list[str] = spec([])
-
-
-@dataclass
 class ConsultationIn:
     name: str = spec(min_length=1, max_length=64)
     titles: list[Text] = spec()
     questions: list[QuestionShape] = spec()
     timezone: str = spec(min_length=1, max_length=64, description="IANA name")
-    opens: str = spec("", max_length=19, description="local time 2026-12-01T09:00; empty: now")
     closes: str = spec(max_length=19, description="local time 2026-12-08T18:00")
+    opens: str = spec("", max_length=19, description="local time 2026-12-01T09:00; empty: now")
     remind: str = spec("", max_length=19, description="local time; empty: no reminder")
     anonymous: bool = spec(False)
     audience: Audience | None = spec(None)
@@ -156,8 +141,8 @@ def _raw(body: ConsultationIn) -> dict:
     return raw
 
 
-def _find(db, name: str) -> Consultation:
-    row = service.find(db, name)
+def _find(db, consultation_id: int) -> Consultation:
+    row = db.get(Consultation, consultation_id)
     if row is None:
         raise ApiError(404, "not_found", "no such consultation")
     return row
@@ -176,12 +161,12 @@ def list_consultations(call: Call):
                                  for row, sent, answered in service.listing(db)])
 
 
-@endpoint("GET", "/v1/consultations/<name>", permission="broadcasts.view",
+@endpoint("GET", "/v1/consultations/<int:consultation_id>", permission="broadcasts.view",
           tag="consultations", summary="One consultation: its questions and counts",
           response=ConsultationOut, errors=(404,))
-def get_consultation(call: Call, name: str):
+def get_consultation(call: Call, consultation_id: int):
     with services().database.read() as db:
-        row = _find(db, name)
+        row = _find(db, consultation_id)
         return consultation_out(row, *_counts(db, row))
 
 
@@ -202,13 +187,14 @@ def create_consultation(call: Call):
         raise ApiError(422, "invalid", str(error)) from None
 
 
-@endpoint("POST", "/v1/consultations/<name>/send", permission="broadcasts.send",
-          tag="consultations", summary="Send it to its audience now (or when it opens)",
+@endpoint("POST", "/v1/consultations/<int:consultation_id>/send",
+          permission="broadcasts.send", tag="consultations",
+          summary="Send it to its audience now (or when it opens)",
           response=SentOut, errors=(404, 409))
-def send_consultation(call: Call, name: str):
+def send_consultation(call: Call, consultation_id: int):
     settings = services().settings
     with services().database.write() as db:
-        row = _find(db, name)
+        row = _find(db, consultation_id)
         if row.status == ConsultationStatus.CLOSED:
             raise ApiError(409, "closed", "the consultation is closed")
         costs = service.costs(db, row, default_language=settings.default_language,
@@ -218,7 +204,6 @@ def send_consultation(call: Call, name: str):
             row.status = ConsultationStatus.SCHEDULED
         audit.record(db, token_actor(call), "consultation.send", "consultation", row.id,
                      {"recipients": sum(c["recipients"] for c in costs)})
-        consultation_id = row.id
     reached = 0 if later else hooks.send(services(), consultation_id)
     with services().database.read() as db:
         row = db.get(Consultation, consultation_id)
@@ -226,21 +211,24 @@ def send_consultation(call: Call, name: str):
                        [CostOut(**c) for c in costs], reached)
 
 
-@endpoint("POST", "/v1/consultations/<name>/close", permission="broadcasts.send",
-          tag="consultations", summary="Stop taking answers", response=ConsultationOut,
+@endpoint("POST", "/v1/consultations/<int:consultation_id>/close",
+          permission="broadcasts.send", tag="consultations",
+          summary="Stop taking answers", response=ConsultationOut,
           errors=(404,))
-def close_consultation(call: Call, name: str):
+def close_consultation(call: Call, consultation_id: int):
     with services().database.write() as db:
-        row = _find(db, name)
+        row = _find(db, consultation_id)
         service.close(db, row, now())
         audit.record(db, token_actor(call), "consultation.close", "consultation", row.id)
         return consultation_out(row, *_counts(db, row))
 
 
-@endpoint("GET", "/v1/consultations/<name>/results", permission="broadcasts.view",
-          tag="consultations", summary="Results; counts under MASHWARA_SUPPRESS_BELOW read"
+@endpoint("GET", "/v1/consultations/<int:consultation_id>/results",
+          permission="broadcasts.view", tag="consultations",
+          summary="Results; counts under MASHWARA_SUPPRESS_BELOW read"
           ' "fewer than N"', errors=(404,))
-def consultation_results(call: Call, name: str):
+def consultation_results(call: Call, consultation_id: int):
     with services().database.read() as db:
-        found = results.results(db, _find(db, name), below=services().settings.suppress_below)
+        found = results.results(db, _find(db, consultation_id),
+                                below=services().settings.suppress_below)
     return Reply(200, results.plain(found))

@@ -64,7 +64,7 @@ def upgrade() -> None:
         _fk("consultation_recipients", "contact_id", "contacts"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_consultation_recipients")),
         sa.UniqueConstraint("consultation_id", "contact_id",
-                            name=op.f("uq_consultation_recipients_consultation_id")),
+                            name=op.f("uq_consultation_recipients_consultation_id_contact_id")),
         sqlite_autoincrement=True,
     )
     _index("consultation_recipients", "consultation_id", "contact_id")
