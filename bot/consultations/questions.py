@@ -94,8 +94,7 @@ def read(question: dict, text: str, t: Translator):
         return chosen
     if kind == "number":
         if number is None or not question["min"] <= number <= question["max"]:
-            return Invalid("consultations.number_hint",
-                           (("min", question["min"]), ("max", question["max"])))
+            return Invalid("consultations.try_again")  # the question carries the range
         return number
     if question.get("optional") and number == 1:
         return ""

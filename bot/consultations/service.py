@@ -129,7 +129,8 @@ def send(database: Database, consultation_id: int, *, offer: Offer, default_lang
     yet, a chunk of contacts per transaction; returns how many were reached now."""
     with database.write() as db:
         consultation = db.get(Consultation, consultation_id)
-        if consultation.status == ConsultationStatus.CLOSED:
+        if consultation.status == ConsultationStatus.CLOSED or consultation.closes_at <= now:
+            close(db, consultation, now)
             return 0
         consultation.status = ConsultationStatus.OPEN
         consultation.sent_at = consultation.sent_at or now
