@@ -43,6 +43,7 @@ def questions(**change) -> list:
     ({"questions": questions(text={"de": "Wasser?"})}, "questions[0].text.de"),
     ({"questions": questions(ask_if={"question": "enough", "in": ["yes"]})},
      "questions[0].ask_if.question"),
+    ({"questions": [*questions()[:2], {**questions()[2], "min": 0}]}, "questions[2].min"),
     ({"closes": "2026-11-20 10:00"}, "closes"),
     ({"timezone": "Kabul"}, "timezone"),
     ({"remind": "2026-12-25 10:00"}, "remind"),

@@ -77,9 +77,9 @@ def _options(raw, field: str, default_language: str) -> list[dict]:
 
 def _bound(raw, field: str) -> int:
     if isinstance(raw, bool) or not isinstance(raw, int) or abs(raw) > NUMBER_LIMIT:
-        raise SpecError(field, f"a whole number from 0 to {NUMBER_LIMIT}")
-    if raw < 0:
-        raise SpecError(field, "numbers are answered from 0 up")
+        raise SpecError(field, f"a whole number from 1 to {NUMBER_LIMIT}")
+    if raw < 1:
+        raise SpecError(field, "numbers are answered from 1 up: 0 is the CANCEL key")
     return raw
 
 
@@ -116,7 +116,7 @@ def question(raw, field: str, default_language: str, earlier: dict[str, dict],
     elif raw.get("options") is not None:
         raise SpecError(f"{field}.options", "only a choice question has options")
     if kind == "number":
-        low = _bound(raw.get("min", 0), f"{field}.min")
+        low = _bound(raw.get("min", 1), f"{field}.min")
         high = _bound(raw.get("max", 100), f"{field}.max")
         if low >= high:
             raise SpecError(f"{field}.max", "must be above min")

@@ -36,8 +36,8 @@ class QuestionShape:
     kind: str = spec(enum=KINDS)
     texts: list[Text] = spec()
     options: list[OptionShape] = spec([])
-    min: int | None = spec(None, minimum=0, maximum=consultation_spec.NUMBER_LIMIT)
-    max: int | None = spec(None, minimum=0, maximum=consultation_spec.NUMBER_LIMIT)
+    min: int | None = spec(None, minimum=1, maximum=consultation_spec.NUMBER_LIMIT)
+    max: int | None = spec(None, minimum=1, maximum=consultation_spec.NUMBER_LIMIT)
     optional: bool = spec(False)
     ask_if_question: str = spec("", max_length=32, description="ask only when this earlier"
                                 " question's answer is one of ask_if_in")
