@@ -5,6 +5,7 @@ from dashboard.views import (
     account,
     audit,
     broadcasts,
+    consultations,
     contacts,
     exports,
     feedback,
@@ -19,6 +20,6 @@ from dashboard.views import (
 )
 
 MODULES = (account, overview, contacts, groups, reports, feedback, meetings, broadcasts,
-           messages, simulator, exports, users, tokens, audit)
+           messages, simulator, exports, users, tokens, audit, consultations)
 PAGES = tuple(module.bp for module in MODULES)
 NAV = tuple(module.NAV for module in MODULES)
