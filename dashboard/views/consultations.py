@@ -132,9 +132,10 @@ def create():
 
 
 def chart(counts: dict, labels: dict) -> list:
-    """Bars for the counts shown; a suppressed cell is listed with no bar."""
-    return bars([(labels.get(key, key), value if isinstance(value, int) else 0)
-                 for key, value in counts.items()])
+    """Bars for the counts shown; a suppressed cell gets no bar (and no number that could
+    be read as zero): the table beside it says "fewer than N"."""
+    return bars([(labels.get(key, key), value) for key, value in counts.items()
+                 if isinstance(value, int)])
 
 
 @bp.get("/<int:consultation_id>")
