@@ -74,6 +74,16 @@ def test_send_from_the_page_and_results_suppressed_with_charts(app, services):
            "fewer than 5</span>" in well
     assert well.count('<svg class="bar"') == 2  # no bar for the suppressed cell
     assert '<dd class="num" id="responses">6</dd>' in html
+    said = client.post("/dashboard/consultations/1/say", data={
+        "say_en": "{source_well} of you use the well: {source_river} the river.",
+        "say_fa": "{source_well} نفر از چاه.", "to": "participants",
+        "csrf_token": csrf(client, "/dashboard/consultations/1")}, follow_redirects=True)
+    assert "People reached: 6" in said.get_data(as_text=True)
+    assert people[1].replies() == ["5 of you use the well: fewer than 5 the river."]
+    wrong = client.post("/dashboard/consultations/1/say", data={
+        "say_en": "{wells}", "to": "participants",
+        "csrf_token": csrf(client, "/dashboard/consultations/1")})
+    assert wrong.status_code == 422 and "no figure {wells}" in wrong.get_data(as_text=True)
     viewer = signed_in(app, services, "viewer")
     assert 'id="send-consultation"' not in viewer.get("/dashboard/consultations/1").get_data(
         as_text=True)

@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 
 from bot.cli.main import main
 from bot.consultations import results
-from bot.store import Base, Consultation, ConsultationResponse
+from bot.store import Base, Consultation, ConsultationResponse, Direction, Message, Priority
 from tests.community import person, say_all, scrub
 from tests.consulting import EXAMPLE, OPEN, create, example, responses, send
 from tests.dashboard_builders import bearer, make_token
@@ -208,3 +208,26 @@ def test_anonymous_answers_are_linked_to_nobody_in_any_table(services, caplog):
     assert SECRET not in logged and sim.address not in logged
     with services.database.read() as db:
         assert db.scalars(select(ConsultationResponse.contact_id)).all() == [None]
+
+
+def test_you_said_we_did_fills_the_figures_in_each_readers_digits(services, cli):
+    create(services)
+    answer(services, PEOPLE[:5] + [({"province": "balkh", "role": "teacher"},
+                                    ["2", "no", "4", "1"])])
+    silent = person(services, lang="fa")  # in the audience only if sent again: not a recipient
+    texts = ("--text", "en", "{source_well} of {responses} drink from the well; river:"
+             " {source_river}. We are digging a second well.",
+             "--text", "fa",
+             "{source_well} نفر از {responses} از چاه آب می‌نوشند ({source_well_pct}٪).")
+    dry = cli("consultations", "say", "water-2026", *texts, "--dry-run")
+    assert "[en] 5 of 6 drink from the well; river: fewer than 5." in dry.output
+    assert "[fa] ۵ نفر از ۶ از چاه آب می‌نوشند (۸۳٪)." in dry.output
+    sent = cli("consultations", "say", "water-2026", *texts)
+    assert "Summary queued for 6 people." in sent.output
+    with services.database.read() as db:
+        queued = [t for t in db.scalars(select(Message.text).where(
+            Message.direction == Direction.OUT, Message.priority == Priority.BULK))
+            if "second well" in t or "چاه آب" in t]
+    assert len(queued) == 6 and silent.replies() == []
+    wrong = cli("consultations", "say", "water-2026", "--text", "en", "{wells} wells")
+    assert wrong.exit_code == 1 and "texts.en: no figure {wells}" in wrong.output

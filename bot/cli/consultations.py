@@ -12,7 +12,7 @@ import yaml
 
 from bot.audit import trail as audit
 from bot.cli.context import services as build_services
-from bot.consultations import hooks, results, service, spec
+from bot.consultations import hooks, results, service, spec, summary
 from bot.core.clock import now
 from bot.core.exports import write_csv, write_xlsx
 from bot.store import ConsultationStatus
@@ -184,3 +184,34 @@ def results_(name: str, fmt: str, output: str | None) -> None:
         write_csv(sys.stdout, results.COLUMNS, results.rows(found))
     with services.database.write() as db:
         audit.record(db, audit.cli_actor(), "export", "consultation", name, {"format": fmt})
+
+
+@consultations.command("say")
+@click.argument("name")
+@click.option("--text", "texts", nargs=2, multiple=True, required=True, metavar="LANG TEXT",
+              help="The summary in one language, figures in braces: --text en"
+                   " '{source_well} of you said the well.'  Repeat per language.")
+@click.option("--to", type=click.Choice(summary.AUDIENCES), default="participants",
+              show_default=True, help="Those who answered, or everyone it was sent to.")
+@click.option("--dry-run", is_flag=True, help="Show each language's text; send nothing.")
+def say(name: str, texts: tuple, to: str, dry_run: bool) -> None:
+    """'You said, we did': send NAME's people a summary with figures from the results."""
+    services = build_services()
+    settings = services.settings
+    with services.database.write() as db:
+        row = _load(db, name)
+        found = summary.figures(results.results(db, row, below=settings.suppress_below,
+                                                with_breakdowns=False))
+        try:
+            checked = summary.check(dict(texts), found)
+        except spec.SpecError as error:
+            raise click.ClickException(str(error)) from None
+        for language in checked:
+            t = summary.Translator(language, settings.default_language)
+            click.echo(f"[{language}] {summary.render(checked, found, t)}")
+        if dry_run:
+            return
+        reached = summary.send(db, row, checked, found, to=to, settings=settings, now=now())
+        audit.record(db, audit.cli_actor(), "consultation.summary", "consultation", row.id,
+                     {"to": to, "reached": reached})
+    click.echo(f"Summary queued for {reached} people.")

@@ -10,7 +10,7 @@ import yaml
 from flask import flash, redirect, render_template, request, url_for
 
 from bot.audit import trail as audit
-from bot.consultations import hooks, questions, results, service, spec
+from bot.consultations import hooks, questions, results, service, spec, summary
 from bot.core.clock import now
 from bot.store import Consultation, ConsultationStatus
 from bot.text import segments
@@ -140,7 +140,7 @@ def chart(counts: dict, labels: dict) -> list:
 
 @bp.get("/<int:consultation_id>")
 @require("broadcasts.view")
-def show(consultation_id: int):
+def show(consultation_id: int, texts: dict | None = None, error: str | None = None):
     settings = services().settings
     with services().database.read() as db:
         row = get_or_404(db, Consultation, consultation_id)
@@ -154,7 +154,9 @@ def show(consultation_id: int):
         labelled.append({"question": question, "result": result, "labels": labels,
                          "text": questions.text_of(question["text"], t)})
     return render_template("consultations/show.html", consultation=row, found=found,
-                           questions=labelled, costs=costs,
+                           questions=labelled, costs=costs, audiences=summary.AUDIENCES,
+                           figures=", ".join("{" + k + "}" for k in summary.figures(found)),
+                           say_texts=texts or {}, error=error,
                            title=questions.text_of(row.definition["title"], t),
                            chart=chart, shown=results.plain)
 
@@ -193,4 +195,29 @@ def send(consultation_id: int):
 def close(consultation_id: int):
     if _act(consultation_id, "close", lambda db, row: service.close(db, row, now())):
         flash(_("dash.consultation.closed"))
+    return redirect(url_for("consultations.show", consultation_id=consultation_id))
+
+
+@bp.post("/<int:consultation_id>/say")
+@require("broadcasts.send")
+def say(consultation_id: int):
+    """'You said, we did': the summary per language, figures filled in for each reader."""
+    texts = {lang: request.form.get(f"say_{lang}", "") for lang in LANGUAGES}
+    to = request.form.get("to", "participants")
+    settings = services().settings
+    with services().database.write() as db:
+        row = get_or_404(db, Consultation, consultation_id)
+        found = results.results(db, row, below=settings.suppress_below, with_breakdowns=False)
+        try:
+            checked = summary.check(texts, summary.figures(found))
+            if to not in summary.AUDIENCES:
+                raise spec.SpecError("to", "participants or audience")
+        except spec.SpecError as problem:
+            db.rollback()
+            return show(consultation_id, texts, str(problem)), 422
+        reached = summary.send(db, row, checked, summary.figures(found), to=to,
+                               settings=settings, now=now())
+        audit.record(db, actor(), "consultation.summary", "consultation", row.id,
+                     {"to": to, "reached": reached, "languages": sorted(checked)})
+    flash(_("dash.consultation.said", n=reached))
     return redirect(url_for("consultations.show", consultation_id=consultation_id))
