@@ -13,6 +13,7 @@ from types import ModuleType
 from bot.audit import export as audit_export
 from bot.broadcasts import hooks as broadcasts
 from bot.consultations import hooks as consultations
+from bot.consultations import recommendations
 from bot.contacts import erasure
 from bot.contacts import export as contacts_export
 from bot.core import exports, ticks
@@ -34,7 +35,7 @@ FEATURES: dict[str, tuple[ModuleType, ...]] = {
     "meetings": (rsvp, checkin, reminders, meetings_erasure, meetings_export),
     "broadcasts": (broadcasts,),
     "audit": (audit_export,),
-    "consultations": (consultation, consultations),
+    "consultations": (consultation, consultations, recommendations),
 }
 
 

@@ -254,9 +254,11 @@ from bot.cli.consultations import consultations  # noqa: E402
 from bot.cli.contacts import contacts  # noqa: E402
 from bot.cli.groups import groups  # noqa: E402
 from bot.cli.meetings import meetings  # noqa: E402
+from bot.cli.recommendations import recommendations  # noqa: E402
 from bot.cli.reports import reports  # noqa: E402
 from bot.cli.telegram import telegram  # noqa: E402
 from bot.cli.users import users  # noqa: E402
 
-for group in (broadcasts, consultations, contacts, groups, meetings, reports, telegram, users):
+for group in (broadcasts, consultations, contacts, groups, meetings, recommendations, reports,
+              telegram, users):
     main.add_command(group)

@@ -17,6 +17,9 @@ from bot.store.consultations import (
     ConsultationRecipient,
     ConsultationResponse,
     ConsultationStatus,
+    Recommendation,
+    RecommendationChange,
+    RecommendationStatus,
 )
 from bot.store.contacts import Contact, ContactStatus, Group, GroupMember, Identity
 from bot.store.meetings import (
@@ -62,6 +65,9 @@ __all__ = [
     "MeetingStatus",
     "Message",
     "Priority",
+    "Recommendation",
+    "RecommendationChange",
+    "RecommendationStatus",
     "Recurrence",
     "ReminderKind",
     "Report",

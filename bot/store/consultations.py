@@ -101,3 +101,48 @@ class ConsultationAnswer(Base):
     option: Mapped[str | None] = mapped_column(String(32))
     number: Mapped[int | None] = mapped_column(Integer)
     text: Mapped[str | None] = mapped_column(Encrypted)
+
+
+class RecommendationStatus:
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    REJECTED = "rejected"
+    ALL = (PROPOSED, ACCEPTED, IN_PROGRESS, DONE, REJECTED)
+
+
+class Recommendation(Base):
+    """What a meeting or a consultation recommended, to whom, and where it stands."""
+
+    __tablename__ = "recommendations"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    meeting_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="SET NULL"), index=True)
+    consultation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consultations.id", ondelete="SET NULL"), index=True)
+    texts: Mapped[dict] = mapped_column(JSON)  # {language: text}
+    addressed_to: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16), default=RecommendationStatus.PROPOSED,
+                                        index=True)
+    created_by: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(default=now)
+
+
+class RecommendationChange(Base):
+    """One dated step of a recommendation's history; a note may name people: encrypted."""
+
+    __tablename__ = "recommendation_changes"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(
+        ForeignKey("recommendations.id", ondelete="CASCADE"), index=True)
+    old_status: Mapped[str | None] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str | None] = mapped_column(Encrypted)
+    by: Mapped[str | None] = mapped_column(String(120))
+    at: Mapped[dt.datetime] = mapped_column(default=now)
+    announced: Mapped[int] = mapped_column(Integer, default=0)  # people told of it

@@ -99,9 +99,45 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("response_id", "question", name=op.f("pk_consultation_answers")),
     )
     _index("consultation_answers", "consultation_id")
+    op.create_table(
+        "recommendations",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("meeting_id", sa.Integer(), nullable=True),
+        sa.Column("consultation_id", sa.Integer(), nullable=True),
+        sa.Column("texts", sa.JSON(), nullable=False),
+        sa.Column("addressed_to", sa.String(length=200), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("created_by", sa.String(length=120), nullable=True),
+        sa.Column("created_at", UTC, nullable=False),
+        sa.ForeignKeyConstraint(["meeting_id"], ["meetings.id"],
+                                name=op.f("fk_recommendations_meeting_id_meetings"),
+                                ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(["consultation_id"], ["consultations.id"],
+                                name=op.f("fk_recommendations_consultation_id_consultations"),
+                                ondelete="SET NULL"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_recommendations")),
+        sqlite_autoincrement=True,
+    )
+    _index("recommendations", "meeting_id", "consultation_id", "status")
+    op.create_table(
+        "recommendation_changes",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("recommendation_id", sa.Integer(), nullable=False),
+        sa.Column("old_status", sa.String(length=16), nullable=True),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("note", bot.core.crypto.Encrypted(), nullable=True),
+        sa.Column("by", sa.String(length=120), nullable=True),
+        sa.Column("at", UTC, nullable=False),
+        sa.Column("announced", sa.Integer(), nullable=False),
+        _fk("recommendation_changes", "recommendation_id", "recommendations"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_recommendation_changes")),
+        sqlite_autoincrement=True,
+    )
+    _index("recommendation_changes", "recommendation_id")
 
 
 def downgrade() -> None:
-    for table in ("consultation_answers", "consultation_responses",
+    for table in ("recommendation_changes", "recommendations", "consultation_answers",
+                  "consultation_responses",
                   "consultation_recipients", "consultations"):
         op.drop_table(table)
