@@ -41,3 +41,15 @@ def responses(services) -> list[tuple[ConsultationResponse, dict]]:
                 select(ConsultationAnswer).where(ConsultationAnswer.response_id == response.id))}
             found.append((response, answers))
         return found
+
+
+def cli_runner(settings):
+    """`mashwara` run in-process against the test store: run("consultations", "list")."""
+    from click.testing import CliRunner
+
+    from bot.cli.main import main
+
+    env = {"MASHWARA_DATABASE_URL": settings.database_url,
+           "MASHWARA_ENCRYPTION_KEY": settings.encryption_keys[0],
+           "MASHWARA_INSTANCE_DIR": str(settings.instance_dir)}
+    return lambda *args: CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)

@@ -8,15 +8,13 @@ import json
 import logging
 
 import pytest
-from click.testing import CliRunner
 from openpyxl import load_workbook
 from sqlalchemy import select, text
 
-from bot.cli.main import main
 from bot.consultations import results
 from bot.store import Base, Consultation, ConsultationResponse, Direction, Message, Priority
 from tests.community import person, say_all, scrub
-from tests.consulting import EXAMPLE, OPEN, create, example, responses, send
+from tests.consulting import EXAMPLE, OPEN, cli_runner, create, example, responses, send
 from tests.dashboard_builders import bearer, make_token
 
 SECRET = "The commander takes the water from the new well"
@@ -29,16 +27,7 @@ def opened(time_machine):
 
 @pytest.fixture
 def cli(settings):
-    env = {"MASHWARA_DATABASE_URL": settings.database_url,
-           "MASHWARA_ENCRYPTION_KEY": settings.encryption_keys[0],
-           "MASHWARA_INSTANCE_DIR": str(settings.instance_dir)}
-
-    def run(*args, stdin=None):
-        result = CliRunner().invoke(main, list(args), env=env, input=stdin,
-                                    catch_exceptions=False)
-        return result
-
-    return run
+    return cli_runner(settings)
 
 
 def answer(services, people: list[tuple[dict, list[str]]]) -> None:

@@ -5,11 +5,9 @@ import csv
 import io
 
 import pytest
-from click.testing import CliRunner
 
-from bot.cli.main import main
 from tests.community import person, say_all
-from tests.consulting import OPEN, create, send
+from tests.consulting import OPEN, cli_runner, create, send
 
 
 @pytest.fixture(autouse=True)
@@ -19,10 +17,7 @@ def opened(time_machine):
 
 @pytest.fixture
 def cli(settings):
-    env = {"MASHWARA_DATABASE_URL": settings.database_url,
-           "MASHWARA_ENCRYPTION_KEY": settings.encryption_keys[0],
-           "MASHWARA_INSTANCE_DIR": str(settings.instance_dir)}
-    return lambda *args: CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+    return cli_runner(settings)
 
 
 def test_a_status_change_reaches_those_who_answered_in_their_language(services, cli,
@@ -60,3 +55,20 @@ def test_a_status_change_reaches_those_who_answered_in_their_language(services, 
 def test_a_recommendation_needs_one_source_and_a_text(cli, services):
     both = cli("recommendations", "add", "--to", "Shura", "--text", "More lights")
     assert both.exit_code == 1 and "source: a recommendation comes from one" in both.output
+
+
+def test_the_page_changes_a_status_and_prints_the_history(app, services, cli):
+    from tests.dashboard_builders import csrf, signed_in
+
+    create(services)
+    cli("recommendations", "add", "--consultation", "water-2026", "--to", "Shura",
+        "--text", "Lights on the school road")
+    client = signed_in(app, services, "coordinator")
+    page = client.post("/dashboard/recommendations/1/status", data={
+        "status": "done", "note": "Twelve lamps installed",
+        "csrf_token": csrf(client, "/dashboard/recommendations/")}, follow_redirects=True)
+    html = page.get_data(as_text=True)
+    assert "Status saved. People told: 0" in html and '<dd class="status">Done</dd>' in html
+    printed = client.get("/dashboard/recommendations/print").get_data(as_text=True)
+    assert "Lights on the school road" in printed and "Twelve lamps installed" in printed
+    assert "csrf_token" not in printed  # read-only: nothing to submit on paper

@@ -13,6 +13,7 @@ from dashboard.views import (
     meetings,
     messages,
     overview,
+    recommendations,
     reports,
     simulator,
     tokens,
@@ -20,6 +21,7 @@ from dashboard.views import (
 )
 
 MODULES = (account, overview, contacts, groups, reports, feedback, meetings, broadcasts,
-           messages, simulator, exports, users, tokens, audit, consultations)
+           messages, simulator, exports, users, tokens, audit, consultations,
+           recommendations)
 PAGES = tuple(module.bp for module in MODULES)
 NAV = tuple(module.NAV for module in MODULES)
