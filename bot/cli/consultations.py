@@ -171,7 +171,8 @@ def results_(name: str, fmt: str, output: str | None) -> None:
     if fmt == "xlsx" and not output:
         raise click.BadParameter("XLSX needs a file: add -o FILE.xlsx", param_hint="--output")
     with services.database.read() as db:
-        found = results.results(db, _load(db, name), below=services.settings.suppress_below)
+        found = results.results(db, _load(db, name), below=services.settings.suppress_below,
+                                texts_shown=None)
     if fmt == "json":
         text = json.dumps(results.plain(found), ensure_ascii=False, indent=2)
         Path(output).write_text(text, encoding="utf-8") if output else click.echo(text)

@@ -98,14 +98,22 @@ def breakdowns(db, consultation_id: int, below: int) -> dict[str, dict]:
     return result
 
 
-def texts(db, consultation_id: int, question: str) -> list[str]:
-    return [t for t in db.scalars(select(ConsultationAnswer.text).where(
+TEXTS_SHOWN = 200  # free-text answers read on the page; the export has them all
+
+
+def _texts_query(consultation_id: int, question: str):
+    return select(ConsultationAnswer.text).where(
         ConsultationAnswer.consultation_id == consultation_id,
-        ConsultationAnswer.question == question, ConsultationAnswer.text.is_not(None)))]
+        ConsultationAnswer.question == question, ConsultationAnswer.text.is_not(None))
+
+
+def texts(db, consultation_id: int, question: str, limit: int | None = None) -> list[str]:
+    return list(db.scalars(_texts_query(consultation_id, question).limit(limit)))
 
 
 def results(db: Session, consultation: Consultation, *, below: int,
-            with_breakdowns: bool = True) -> dict:
+            with_breakdowns: bool = True, texts_shown: int | None = TEXTS_SHOWN) -> dict:
+    """`texts_shown`: how many free-text answers to read (None: all, for exports)."""
     cid = consultation.id
     sent = db.scalar(select(func.count()).where(ConsultationRecipient.consultation_id == cid))
     responses = db.scalar(select(func.count())
@@ -122,9 +130,11 @@ def results(db: Session, consultation: Consultation, *, below: int,
         elif question["kind"] == "number":
             entry |= _numbers(db, cid, question["key"], below)
         else:
-            answers = texts(db, cid, question["key"])
-            entry["answered"] = cell(len(answers), below)
-            entry["answers"] = answers if len(answers) >= below else []
+            answered = db.scalar(select(func.count()).select_from(
+                _texts_query(cid, question["key"]).subquery()))
+            entry["answered"] = cell(answered, below)
+            entry["answers"] = (texts(db, cid, question["key"], texts_shown)
+                                if answered >= below else [])
         questions.append(entry)
     rate = round(100 * responses / sent, 1) if sent and responses >= below else None
     result = {"name": consultation.name, "status": consultation.status,
