@@ -12,6 +12,8 @@ from types import ModuleType
 
 from bot.audit import export as audit_export
 from bot.broadcasts import hooks as broadcasts
+from bot.consultations import hooks as consultations
+from bot.consultations import recommendations
 from bot.contacts import erasure
 from bot.contacts import export as contacts_export
 from bot.conversations import service as conversations
@@ -24,7 +26,18 @@ from bot.reports import export as reports_export
 from bot.reports import service as reports
 from bot.reports import ticks as reports_ticks
 from bot.text import keywords
-from flows import checkin, core, engine, feedback, referral, registration, report, rsvp, status
+from flows import (
+    checkin,
+    consultation,
+    core,
+    engine,
+    feedback,
+    referral,
+    registration,
+    report,
+    rsvp,
+    status,
+)
 from flows import conversation as to_coordinator
 
 FEATURES: dict[str, tuple[ModuleType, ...]] = {
@@ -37,6 +50,7 @@ FEATURES: dict[str, tuple[ModuleType, ...]] = {
     "audit": (audit_export,),
     "channels": (routing,),
     "followup": (to_coordinator, conversations, referral),
+    "consultations": (consultation, consultations, recommendations),
 }
 
 

@@ -54,10 +54,19 @@ def _samples(services) -> dict:
         partner = referrals.add_partner(db, "Legal aid", "pack", None, ["en"], ["kabul"])
         referral_id = referrals.propose(db, db.get(Report, code), partner, by="test",
                                         now=now()).id
+    from bot.consultations import recommendations
+    from tests.consulting import create as make_consultation
+
+    consultation_id = make_consultation(services)
+    with services.database.write() as db:
+        recommendation_id = recommendations.add(
+            db, texts={"en": "Lights"}, addressed_to="Shura", by="test", now=now(),
+            consultation_id=consultation_id).id
     return {"contact_id": contact_id, "group_id": group_id, "user_id": other_user,
             "token_id": token_id, "name": "contacts", "fmt": "csv", "filename": "app.css",
             "code": code, "meeting_id": meeting_id, "broadcast_id": broadcast_id,
-            "conversation_id": conversation_id, "referral_id": referral_id}
+            "conversation_id": conversation_id, "referral_id": referral_id,
+            "consultation_id": consultation_id, "recommendation_id": recommendation_id}
 
 
 def _routes(app, prefix: str):

@@ -251,15 +251,18 @@ def flows_check() -> None:
 # of the core commands light and the feature modules free of CLI wiring.
 from bot.cli.broadcasts import broadcasts  # noqa: E402
 from bot.cli.channels import channels  # noqa: E402
+from bot.cli.consultations import consultations  # noqa: E402
 from bot.cli.contacts import contacts  # noqa: E402
 from bot.cli.groups import groups  # noqa: E402
 from bot.cli.meetings import meetings  # noqa: E402
 from bot.cli.partners import partners, refer, revoke_referral  # noqa: E402
+from bot.cli.recommendations import recommendations  # noqa: E402
 from bot.cli.reports import reports  # noqa: E402
 from bot.cli.telegram import telegram  # noqa: E402
 from bot.cli.users import users  # noqa: E402
 
-for group in (broadcasts, contacts, groups, meetings, reports, telegram, users, channels):
+for group in (broadcasts, channels, consultations, contacts, groups, meetings, recommendations,
+              reports, telegram, users):
     main.add_command(group)
 main.add_command(partners)
 reports.add_command(refer)

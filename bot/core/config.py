@@ -109,6 +109,8 @@ class Settings:
     trusted_proxies: int = 0
     # Days a registration left before consent is kept (its number and texts).
     abandoned_days: int = 7
+    # Consultation results: a count below this is shown as "fewer than N" everywhere.
+    suppress_below: int = 5
 
     @property
     def telegram_enabled(self) -> bool:
@@ -147,6 +149,7 @@ _VARIABLES = {
     "MASHWARA_FEEDBACK_TOPICS": ("feedback_topics", _list),
     "MASHWARA_REPORTS_PER_HOUR": ("reports_per_hour", _int),
     "MASHWARA_FEEDBACK_PER_HOUR": ("feedback_per_hour", _int),
+    "MASHWARA_SUPPRESS_BELOW": ("suppress_below", _int),
     "MASHWARA_ALERT_TELEGRAM_CHATS": ("alert_telegram_chats", _list),
     "MASHWARA_ALERT_SMS": ("alert_sms", _list),
     "MASHWARA_ANONYMOUS_ALERT_DELAY_MINUTES": ("anonymous_alert_delay_minutes", _int),
@@ -223,6 +226,8 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("MASHWARA_ANONYMOUS_ALERT_DELAY_MINUTES must be 3 or more")
     if settings.dispatch_concurrency < 1:
         raise ConfigError("MASHWARA_DISPATCH_CONCURRENCY must be 1 or more")
+    if settings.suppress_below < 1:
+        raise ConfigError("MASHWARA_SUPPRESS_BELOW must be 1 or more (1 shows every count)")
 
 
 def private_folder(folder: Path) -> None:

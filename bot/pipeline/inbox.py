@@ -200,7 +200,7 @@ class Inbox:
         enqueue(db, identity, t("error.internal"), now=at, language=t.language)
 
     def offer(self, db: Session, contact_id: int, flow: str, trigger: str = "",
-              at: dt.datetime | None = None) -> bool:
+              at: dt.datetime | None = None, priority: int = Priority.CONVERSATION) -> bool:
         """Starts conversation `flow` for a person from outside (a consultation, a
         coordinator's question), in the caller's transaction, with the contact locked as
         for an inbound message; it waits while they are in another conversation. False
@@ -212,7 +212,7 @@ class Inbox:
             return False
         ctx = Context(db=db, contact=contact, identity=identity, settings=self.settings, now=at)
         outcome = self.engine.offer(ctx, flow, trigger)
-        perform(db, identity, outcome, ctx.t.language, self.settings, at)
+        perform(db, identity, outcome, ctx.t.language, self.settings, at, priority)
         return True
 
     def pending(self, older_than: dt.timedelta) -> list[int]:
@@ -242,11 +242,12 @@ NOTICES = {"urgent_report": alerts.urgent_report, "referral": referrals.deliver}
 
 
 def perform(db: Session, identity: Identity, outcome: Outcome, language: str,
-            settings: Settings, at: dt.datetime) -> None:
+            settings: Settings, at: dt.datetime, priority: int = Priority.CONVERSATION) -> None:
     """Does what a turn asked for: its replies queued in the reader's language, the
     ones to be wiped once sent recorded so, and its notices to others."""
     for reply in outcome.replies:
-        row = enqueue(db, identity, reply.text, choices=reply.choices, now=at, language=language)
+        row = enqueue(db, identity, reply.text, choices=reply.choices, now=at, language=language,
+                      priority=priority)
         if reply.scrub:
             db.flush()
             db.add(ScrubAfterSend(message_id=row.id))

@@ -14,6 +14,16 @@ from bot.store.community import (
     ReportStatus,
     ScrubAfterSend,
 )
+from bot.store.consultations import (
+    Consultation,
+    ConsultationAnswer,
+    ConsultationRecipient,
+    ConsultationResponse,
+    ConsultationStatus,
+    Recommendation,
+    RecommendationChange,
+    RecommendationStatus,
+)
 from bot.store.contacts import Contact, ContactStatus, Group, GroupMember, Identity
 from bot.store.conversations import (
     Conversation,
@@ -52,6 +62,11 @@ __all__ = [
     "ChannelKind",
     "ChannelRow",
     "ChannelState",
+    "Consultation",
+    "ConsultationAnswer",
+    "ConsultationRecipient",
+    "ConsultationResponse",
+    "ConsultationStatus",
     "Contact",
     "ContactStatus",
     "Conversation",
@@ -79,6 +94,9 @@ __all__ = [
     "MeetingStatus",
     "Message",
     "Priority",
+    "Recommendation",
+    "RecommendationChange",
+    "RecommendationStatus",
     "Recurrence",
     "ReminderKind",
     "Report",

@@ -12,6 +12,7 @@ from dashboard.api import (  # noqa: F401  (they register their routes)
     broadcasts,
     channels,
     community,
+    consultations,
     contacts,
     conversations,
     groups,

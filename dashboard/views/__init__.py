@@ -6,6 +6,7 @@ from dashboard.views import (
     audit,
     broadcasts,
     channels,
+    consultations,
     contacts,
     conversations,
     exports,
@@ -14,6 +15,7 @@ from dashboard.views import (
     meetings,
     messages,
     overview,
+    recommendations,
     reports,
     simulator,
     tokens,
@@ -21,7 +23,8 @@ from dashboard.views import (
 )
 
 MODULES = (account, overview, contacts, groups, reports, feedback, meetings, broadcasts,
-           messages, simulator, exports, users, tokens, audit)
+           messages, simulator, exports, users, tokens, audit, consultations,
+           recommendations)
 MODULES = (*MODULES, channels, conversations)
 PAGES = tuple(module.bp for module in MODULES)
 NAV = tuple(module.NAV for module in MODULES)

@@ -1,7 +1,7 @@
 """conversations, their notes, questions on anonymous reports, partners and referrals
 
 Revision ID: 0014
-Revises: 0012
+Revises: 0013
 """
 
 import sqlalchemy as sa
@@ -11,7 +11,7 @@ import bot.core.crypto
 import bot.store.base
 
 revision = "0014"
-down_revision = "0012"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 

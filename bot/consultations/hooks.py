@@ -1,0 +1,86 @@
+"""What consultations add to the worker (send when open, the one reminder, close when
+due) and to erasure."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import delete, select, update
+
+from bot.consultations import service
+from bot.contacts.erasure import Eraser
+from bot.core.clock import now
+from bot.core.ticks import Tick
+from bot.store import (
+    Consultation,
+    ConsultationAnswer,
+    ConsultationRecipient,
+    ConsultationResponse,
+    ConversationSession,
+    Priority,
+)
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+
+def offer_with(services: Services) -> service.Offer:
+    """Offers the answering conversation through the inbox, at bulk priority (paced
+    behind conversations, as broadcasts are)."""
+    def offer(db, contact_id: int, trigger: str) -> bool:
+        return services.inbox.offer(db, contact_id, service.FLOW, trigger,
+                                    priority=Priority.BULK)
+    return offer
+
+
+def channels(services: Services) -> tuple[str, ...]:
+    return tuple(services.dispatcher.senders)
+
+
+def send(services: Services, consultation_id: int) -> int:
+    return service.send(services.database, consultation_id, offer=offer_with(services),
+                        default_language=services.settings.default_language,
+                        channels=channels(services), now=now())
+
+
+def remind(services: Services, consultation_id: int) -> int:
+    """Offers it again to those who have not answered and are not answering it now;
+    claimed first, so that two workers never remind twice."""
+    at = now()
+    with services.database.write() as db:
+        won = db.execute(update(Consultation).where(
+            Consultation.id == consultation_id, Consultation.reminded_at.is_(None))
+            .values(reminded_at=at)).rowcount
+        if not won:
+            return 0
+        answering = set(db.scalars(select(ConversationSession.contact_id).where(
+            ConversationSession.flow == service.FLOW)))
+        offer = offer_with(services)
+        return sum(offer(db, contact_id, f"{consultation_id}:remind")
+                   for contact_id in service.unanswered(db, consultation_id)
+                   if contact_id not in answering)
+
+
+def tick(services: Services) -> dict[str, int]:
+    with services.database.read() as db:
+        todo = service.due(db, now())
+    done = {"sent": sum(send(services, i) for i in todo["send"]),
+            "reminded": sum(remind(services, i) for i in todo["remind"])}
+    with services.database.write() as db:
+        for consultation_id in todo["close"]:
+            service.close(db, db.get(Consultation, consultation_id), now())
+    return done | {"closed": len(todo["close"])}
+
+
+def erase(db, contact) -> None:
+    """A person's named answers go with them; anonymous ones were never theirs."""
+    theirs = select(ConsultationResponse.id).where(ConsultationResponse.contact_id == contact.id)
+    db.execute(delete(ConsultationAnswer).where(ConsultationAnswer.response_id.in_(theirs)))
+    db.execute(delete(ConsultationResponse).where(
+        ConsultationResponse.contact_id == contact.id))
+    db.execute(delete(ConsultationRecipient).where(
+        ConsultationRecipient.contact_id == contact.id))
+
+
+TICKS = (Tick("consultations", 60, tick),)
+ERASERS = (Eraser(("consultation_recipients", "consultation_responses"), erase),)

@@ -1,0 +1,180 @@
+"""A consultation's results, counted in SQL, with small counts suppressed.
+
+Every count shown anywhere (dashboard, API, exports) passes through `cell`: a count
+from 1 to below the threshold (MASHWARA_SUPPRESS_BELOW, default 5) is replaced by
+"fewer than N", so that a breakdown by province or role cannot single a person out.
+A number question's median and range are shown only when its answers reach the
+threshold, as the smallest or largest answer could be one person's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.store import (
+    Consultation,
+    ConsultationAnswer,
+    ConsultationRecipient,
+    ConsultationResponse,
+)
+
+DIMENSIONS = ("province", "role", "language", "channel")
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    below: int
+
+    def __str__(self) -> str:
+        return f"fewer than {self.below}"
+
+
+def cell(count: int, below: int) -> int | Suppressed:
+    return Suppressed(below) if 0 < count < below else count
+
+
+def _median(counts: list[tuple[int, int]]) -> float:
+    """The median from (value, how many) pairs sorted by value."""
+    total = sum(n for _, n in counts)
+    middle = [(total - 1) // 2, total // 2]
+    found, seen = [], 0
+    for value, n in counts:
+        found += [value for position in middle if seen <= position < seen + n]
+        seen += n
+    return sum(found) / 2
+
+
+def _by(db: Session, consultation_id: int, column, *extra, question: str | None = None):
+    """Answer counts grouped by `column` (and `extra`), for one question or all."""
+    query = (select(column, *extra, func.count()).select_from(ConsultationAnswer)
+             .where(ConsultationAnswer.consultation_id == consultation_id))
+    if extra:
+        query = query.join(ConsultationResponse,
+                           ConsultationResponse.id == ConsultationAnswer.response_id)
+    if question is not None:
+        query = query.where(ConsultationAnswer.question == question)
+    return db.execute(query.group_by(column, *extra)).all()
+
+
+def _options(db, consultation_id: int, below: int) -> dict[str, dict]:
+    rows = _by(db, consultation_id, ConsultationAnswer.question, ConsultationAnswer.option)
+    result: dict[str, dict] = {}
+    for question, option, n in rows:
+        if option is not None:
+            result.setdefault(question, {})[option] = cell(n, below)
+    return result
+
+
+def _numbers(db, consultation_id: int, question: str, below: int) -> dict:
+    rows = sorted((v, n) for v, n in _by(db, consultation_id, ConsultationAnswer.number,
+                                           question=question) if v is not None)
+    answered = sum(n for _, n in rows)
+    if answered < below:
+        return {"answered": cell(answered, below)}
+    return {"answered": answered, "median": _median(rows), "min": rows[0][0],
+            "max": rows[-1][0]}
+
+
+def breakdowns(db, consultation_id: int, below: int) -> dict[str, dict]:
+    """Per dimension: responses per group, and per question and option per group."""
+    result = {}
+    for dimension in DIMENSIONS:
+        column = getattr(ConsultationResponse, dimension)
+        people = db.execute(select(column, func.count())
+                            .where(ConsultationResponse.consultation_id == consultation_id)
+                            .group_by(column)).all()
+        options = _by(db, consultation_id, column, ConsultationAnswer.question,
+                      ConsultationAnswer.option)
+        by_option: dict[str, dict] = {}
+        for group, question, option, n in options:
+            if option is not None:
+                key = group or "unknown"
+                by_option.setdefault(question, {}).setdefault(option, {})[key] = cell(n, below)
+        result[dimension] = {"responses": {g or "unknown": cell(n, below) for g, n in people},
+                             "options": by_option}
+    return result
+
+
+TEXTS_SHOWN = 200  # free-text answers read on the page; the export has them all
+
+
+def _texts_query(consultation_id: int, question: str):
+    return select(ConsultationAnswer.text).where(
+        ConsultationAnswer.consultation_id == consultation_id,
+        ConsultationAnswer.question == question, ConsultationAnswer.text.is_not(None))
+
+
+def texts(db, consultation_id: int, question: str, limit: int | None = None) -> list[str]:
+    return list(db.scalars(_texts_query(consultation_id, question).limit(limit)))
+
+
+def results(db: Session, consultation: Consultation, *, below: int,
+            with_breakdowns: bool = True, texts_shown: int | None = TEXTS_SHOWN) -> dict:
+    """`texts_shown`: how many free-text answers to read (None: all, for exports)."""
+    cid = consultation.id
+    sent = db.scalar(select(func.count()).where(ConsultationRecipient.consultation_id == cid))
+    responses = db.scalar(select(func.count())
+                          .where(ConsultationResponse.consultation_id == cid))
+    options = _options(db, cid, below)
+    questions = []
+    for question in consultation.definition["questions"]:
+        entry = {"key": question["key"], "kind": question["kind"], "text": question["text"]}
+        if question["kind"] in ("choice", "yesno"):
+            keys = ([o["key"] for o in question["options"]] if question["kind"] == "choice"
+                    else ["yes", "no"])
+            counted = options.get(question["key"], {})
+            entry["options"] = {key: counted.get(key, 0) for key in keys}
+        elif question["kind"] == "number":
+            entry |= _numbers(db, cid, question["key"], below)
+        else:
+            answered = db.scalar(select(func.count()).select_from(
+                _texts_query(cid, question["key"]).subquery()))
+            entry["answered"] = cell(answered, below)
+            entry["answers"] = (texts(db, cid, question["key"], texts_shown)
+                                if answered >= below else [])
+        questions.append(entry)
+    rate = round(100 * responses / sent, 1) if sent and responses >= below else None
+    result = {"name": consultation.name, "status": consultation.status,
+              "anonymous": consultation.anonymous, "sent": cell(sent, below),
+              "responses": cell(responses, below), "response_rate": rate,
+              "suppress_below": below, "questions": questions}
+    if with_breakdowns:
+        result["breakdowns"] = breakdowns(db, cid, below)
+    return result
+
+
+def plain(value):
+    """`results` with every suppressed cell as its text, for JSON, CSV and XLSX."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return str(value) if isinstance(value, Suppressed) else value
+
+
+def rows(result: dict) -> list[tuple]:
+    """The results flat, for a spreadsheet: (section, question, option, group, value)."""
+    out = [("summary", "", "", "sent", result["sent"]),
+           ("summary", "", "", "responses", result["responses"]),
+           ("summary", "", "", "response_rate", result["response_rate"])]
+    for q in result["questions"]:
+        for option, n in q.get("options", {}).items():
+            out.append(("count", q["key"], option, "all", n))
+        for stat in ("answered", "median", "min", "max"):
+            if stat in q and q["kind"] != "choice":
+                out.append(("number" if q["kind"] == "number" else "text", q["key"], "", stat,
+                            q[stat]))
+        out += [("answer", q["key"], "", "text", text) for text in q.get("answers", ())]
+    for dimension, parts in result.get("breakdowns", {}).items():
+        for group, n in parts["responses"].items():
+            out.append((f"by {dimension}", "", "", group, n))
+        for question, options in parts["options"].items():
+            for option, groups in options.items():
+                out += [(f"by {dimension}", question, option, g, n) for g, n in groups.items()]
+    return [tuple(plain(v) for v in row) for row in out]
+
+
+COLUMNS = ("section", "question", "option", "group", "value")
