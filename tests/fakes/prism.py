@@ -21,7 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PRISM = ROOT / "build" / "prism" / "node_modules" / ".bin" / "prism"
-SPECS = ROOT.parent / "shared" / "specs"
+# Copies of the providers' published specs: where each came from in tests/specs/README.md.
+SPECS = ROOT / "tests" / "specs"
 
 
 @dataclass
