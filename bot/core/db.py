@@ -10,8 +10,10 @@ On PostgreSQL both are one engine, and rows are locked explicitly where it matte
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
+from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -19,6 +21,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# A WAL checkpoint waits this long for the writers, then tries again next time.
+CHECKPOINT_WAIT_SECONDS = 1.0
 
 
 def _sqlite_engine(url: str, immediate: bool) -> Engine:
@@ -75,6 +79,20 @@ class Database:
     def read(self) -> Iterator[Session]:
         with self._read() as session, session.begin():
             yield session
+
+    def checkpoint(self) -> int:
+        """SQLite: copies the WAL into the database file and truncates the WAL, so it
+        stays small (SQLite's own checkpoints never shrink the file). Gives up after a
+        moment when readers still need the log, to try again at the next tick. Returns
+        the bytes the WAL shrank by; nothing to do on PostgreSQL."""
+        name = self.write_engine.url.database
+        if self.is_postgres or not name or name == ":memory:":
+            return 0
+        wal = Path(f"{name}-wal")
+        before = wal.stat().st_size if wal.exists() else 0
+        with closing(sqlite3.connect(name, timeout=CHECKPOINT_WAIT_SECONDS)) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return max(0, before - (wal.stat().st_size if wal.exists() else 0))
 
     def dispose(self) -> None:
         self.write_engine.dispose()

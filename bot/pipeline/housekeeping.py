@@ -66,10 +66,15 @@ def purge_message_texts(services: Services) -> int:
         ).rowcount
 
 
+def checkpoint_wal(services: Services) -> int:
+    return services.database.checkpoint()
+
+
 TICKS = (
     Tick("expire-sessions", 30, expire_sessions),
     Tick("retry-inbound", 15, retry_inbound),
     Tick("release-stale", 60, release_stale),
     Tick("purge-erased", 60, purge),
     Tick("purge-message-texts", 3600, purge_message_texts),
+    Tick("checkpoint-wal", 60, checkpoint_wal),
 )
