@@ -8,9 +8,10 @@ urgent priority. Conversation replies are claimed before bulk messages, and over
 a person's own broadcast row rather than wait behind it.
 
 Sending is asynchronous: up to MASHWARA_DISPATCH_CONCURRENCY calls in flight, each
-channel paced by its token buckets (bot/pacing.py), each verdict recorded as soon as
-the provider answers. A paced channel claims only about two seconds of sending at a
-time, so a reply queued behind a broadcast waits seconds, not the whole broadcast.
+channel paced by slots in the store that every worker shares (bot/pipeline/pacing.py),
+each verdict recorded as soon as the provider answers. A paced channel claims only
+about two seconds of sending at a time, so a reply queued behind a broadcast waits
+seconds, not the whole broadcast.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from bot.core.clock import now
 from bot.core.config import Settings
 from bot.core.db import Database
 from bot.outbound.outbox import choices_of
-from bot.pipeline.pacing import Pacer
+from bot.pipeline.pacing import SharedPacer
 from bot.store import Direction, Identity, Message, Status
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,9 @@ class Dispatcher:
         self.database = database
         self.senders = senders
         self.settings = settings
-        self.pacers = {name: Pacer(sender.pace) for name, sender in senders.items()
+        # Paced through slots in the store, which every worker shares.
+        self.pacers = {name: SharedPacer(sender.pace, database, name)
+                       for name, sender in senders.items()
                        if getattr(sender, "pace", None) is not None}
         self._busy = threading.Lock()
         self._event_loop: asyncio.AbstractEventLoop | None = None

@@ -15,7 +15,14 @@ import collections
 import threading
 import time
 
+from sqlalchemy import Float, bindparam, delete, func
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
 from bot.channels.base import Pace
+from bot.core.crypto import keyring
+from bot.core.db import Database
+from bot.store import PaceSlot
 
 # Fraction of a second added to the window, for jitter between us and the provider.
 JITTER_MARGIN = 0.04
@@ -118,4 +125,100 @@ class Pacer:
     def batch_size(self, horizon: float) -> int:
         """How many messages to claim at once: about `horizon` seconds of sending, so
         a conversation reply never waits long behind a claimed batch of bulk."""
+        return max(1, int(self.pace.rate * horizon))
+
+
+# A send that wakes later than this after its slot gives the slot up and takes a new
+# one: a late start could bunch with the next slot inside one provider second.
+LATE = 0.75 * JITTER_MARGIN
+# Per-recipient slots idle this long are deleted.
+IDLE_SLOT_SECONDS = 60.0
+
+
+class SharedSlots:
+    """One key's sending slots, held in the store so that every worker, on any machine,
+    takes from the same sequence (a generic cell-rate algorithm): a reservation moves
+    the key's `next_at` on by its cost in one atomic upsert, on the store's clock.
+    Slots are `JITTER_MARGIN` wider than 1/rate, so that no second at the provider
+    holds more than the cap even when a send starts up to LATE after its slot."""
+
+    def __init__(self, database: Database, key: str, rate: float):
+        self.database = database
+        self.key = key
+        self.spacing = (1.0 + JITTER_MARGIN) / rate
+        if database.is_postgres:
+            self._now = func.extract("epoch", func.statement_timestamp())
+            self._later, self._upsert = func.greatest, pg_insert
+        else:  # one machine: its clock is the store's
+            self._now = bindparam("now", type_=Float)
+            self._later, self._upsert = func.max, sqlite_insert
+        self._table = PaceSlot.__table__
+
+    def _set(self, first, moved) -> tuple[float, float]:
+        """next_at = `first` for a new key, else `moved`; returns (next_at, now)."""
+        table = self._table
+        statement = (self._upsert(table).values(key=self.key, next_at=first)
+                     .on_conflict_do_update(index_elements=[table.c.key],
+                                            set_={"next_at": moved})
+                     .returning(table.c.next_at, self._now))
+        params = {} if self.database.is_postgres else {"now": time.time()}
+        with self.database.write_engine.begin() as connection:
+            next_at, at = connection.execute(statement, params).one()
+        return next_at, at
+
+    def reserve(self, cost: float = 1.0) -> float:
+        """Takes the next slot for `cost` units; the seconds to wait before sending."""
+        step = cost * self.spacing
+        next_at, at = self._set(self._now + step,
+                                self._later(self._table.c.next_at, self._now) + step)
+        return max(0.0, next_at - step - at)
+
+    def pause(self, seconds: float) -> None:
+        """The provider asked us to slow down: no slot for anyone for `seconds`."""
+        self._set(self._now + seconds, self._later(self._table.c.next_at, self._now + seconds))
+
+
+class SharedPacer:
+    """The dispatcher's Pacer, with its slots in the store: several workers together
+    keep each channel (and each Telegram chat) within its cap, and together reach it."""
+
+    def __init__(self, pace: Pace, database: Database, channel: str):
+        self.pace = pace
+        self.database = database
+        self.channel = channel
+        self.overall = SharedSlots(database, channel, pace.rate)
+        self._swept = time.monotonic()
+
+    def _address_slots(self, address: str) -> SharedSlots:
+        key = f"{self.channel}:{keyring().blind_index(address)[:48]}"
+        return SharedSlots(self.database, key, self.pace.per_address)
+
+    async def wait(self, address: str, cost: int) -> None:
+        if self.pace.per_address is not None:
+            await self._take(self._address_slots(address), cost)
+        await self._take(self.overall, cost)
+
+    @staticmethod
+    async def _take(slots: SharedSlots, cost: int) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            asked = loop.time()
+            wait = await asyncio.to_thread(slots.reserve, cost)
+            # Counted from before the store answered: the store's clock read somewhere
+            # between, so a slow answer counts as lateness, never as time in hand.
+            await asyncio.sleep(max(0.0, asked + wait - loop.time()))
+            if loop.time() - (asked + wait) <= LATE:
+                return
+
+    def forget_idle(self) -> None:
+        """Deletes per-recipient slots left idle (at most once a minute)."""
+        if self.pace.per_address is None or time.monotonic() - self._swept < IDLE_SLOT_SECONDS:
+            return
+        self._swept = time.monotonic()
+        cutoff = time.time() - IDLE_SLOT_SECONDS
+        with self.database.write_engine.begin() as connection:
+            connection.execute(delete(PaceSlot).where(PaceSlot.key.startswith(f"{self.channel}:"),
+                                                      PaceSlot.next_at < cutoff))
+
+    def batch_size(self, horizon: float) -> int:
         return max(1, int(self.pace.rate * horizon))

@@ -21,6 +21,7 @@ from bot.store.meetings import (
     Response,
 )
 from bot.store.messages import IN_FLIGHT, Direction, Message, Priority, Status
+from bot.store.pacing import PaceSlot
 from bot.store.sessions import ConversationSession, Lease, PendingFlow
 from bot.store.users import ApiToken, LoginFailure, Role, User
 
@@ -36,6 +37,7 @@ __all__ = [
     "ContactStatus",
     "ConversationSession",
     "PendingFlow",
+    "PaceSlot",
     "Direction",
     "Feedback",
     "Group",
