@@ -207,6 +207,11 @@ class Dispatcher:
         try:
             if pacer is not None:
                 await pacer.wait(message.address, sender.cost(message))
+        except OperationalError:  # the slots are in the store: try again later
+            log.warning("store busy pacing message %s; it waits for a retry", message.id)
+            result = SendResult.retry("pacing: the store did not answer")
+            await self._record_soon(message, result)
+            return result
         finally:
             if started is not None:
                 started.set()

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import logging
 import threading
 import time
 
-from sqlalchemy import Float, bindparam, delete, func
+from sqlalchemy import Float, bindparam, cast, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -23,6 +24,8 @@ from bot.channels.base import Pace
 from bot.core.crypto import keyring
 from bot.core.db import Database
 from bot.store import PaceSlot
+
+log = logging.getLogger(__name__)
 
 # Fraction of a second added to the window, for jitter between us and the provider.
 JITTER_MARGIN = 0.04
@@ -128,65 +131,122 @@ class Pacer:
         return max(1, int(self.pace.rate * horizon))
 
 
-# A send that wakes later than this after its slot gives the slot up and takes a new
-# one: a late start could bunch with the next slot inside one provider second.
-LATE = 0.75 * JITTER_MARGIN
+# A send taken up to CATCH_UP late after its slot keeps the channel on its grid (the
+# next slot is not pushed back); later than this, the grid moves on from now. And a
+# send let go more than LATE after it asked the store gives its slot up and takes
+# another: at most JITTER_MARGIN late in all, so no provider second holds more than the cap.
+CATCH_UP = JITTER_MARGIN / 4
+LATE = JITTER_MARGIN - CATCH_UP
+# Takes the slot when it has come, and says how far off it is otherwise (the CTE's
+# UPDATE and the outer SELECT see the same snapshot: `ahead` is from before the take).
+PG_TAKE = text("""
+WITH now AS (SELECT extract(epoch FROM clock_timestamp())::float8 AS at),
+taken AS (
+    UPDATE pace_slots SET next_at = greatest(next_at, (SELECT at FROM now) - :catch_up) + :step
+    WHERE key = :key AND next_at <= (SELECT at FROM now)
+    RETURNING 1
+)
+SELECT EXISTS (SELECT 1 FROM taken),
+       (SELECT next_at - (SELECT at FROM now) FROM pace_slots WHERE key = :key)
+""")
 # Per-recipient slots idle this long are deleted.
 IDLE_SLOT_SECONDS = 60.0
 
 
 class SharedSlots:
     """One key's sending slots, held in the store so that every worker, on any machine,
-    takes from the same sequence (a generic cell-rate algorithm): a reservation moves
-    the key's `next_at` on by its cost in one atomic upsert, on the store's clock.
-    Slots are `JITTER_MARGIN` wider than 1/rate, so that no second at the provider
-    holds more than the cap even when a send starts up to LATE after its slot."""
+    takes from the same sequence (a generic cell-rate algorithm, on the store's clock).
+    A send may start once `next_at` has come; taking it moves `next_at` on by the cost,
+    in one conditional UPDATE, so two workers never take one slot.
+
+    Slots are JITTER_MARGIN wider than 1/rate, and a send starts within JITTER_MARGIN
+    of its slot (CATCH_UP + LATE), so no second at the provider holds more than the cap."""
 
     def __init__(self, database: Database, key: str, rate: float):
         self.database = database
         self.key = key
         self.spacing = (1.0 + JITTER_MARGIN) / rate
         if database.is_postgres:
-            self._now = func.extract("epoch", func.statement_timestamp())
-            self._later, self._upsert = func.greatest, pg_insert
+            self._now = cast(func.extract("epoch", func.statement_timestamp()), Float)
+            self._later, self._insert = func.greatest, pg_insert
         else:  # one machine: its clock is the store's
             self._now = bindparam("now", type_=Float)
-            self._later, self._upsert = func.max, sqlite_insert
+            self._later, self._insert = func.max, sqlite_insert
         self._table = PaceSlot.__table__
 
-    def _set(self, first, moved) -> tuple[float, float]:
-        """next_at = `first` for a new key, else `moved`; returns (next_at, now)."""
-        table = self._table
-        statement = (self._upsert(table).values(key=self.key, next_at=first)
-                     .on_conflict_do_update(index_elements=[table.c.key],
-                                            set_={"next_at": moved})
-                     .returning(table.c.next_at, self._now))
-        params = {} if self.database.is_postgres else {"now": time.time()}
-        with self.database.write_engine.begin() as connection:
-            next_at, at = connection.execute(statement, params).one()
-        return next_at, at
+    def _params(self) -> dict:
+        return {} if self.database.is_postgres else {"now": time.time()}
 
-    def reserve(self, cost: float = 1.0) -> float:
-        """Takes the next slot for `cost` units; the seconds to wait before sending."""
+    def take(self, cost: float = 1.0) -> float:
+        """Takes the slot if it has come and returns 0; otherwise the seconds until it
+        comes (another worker may take it first)."""
         step = cost * self.spacing
-        next_at, at = self._set(self._now + step,
-                                self._later(self._table.c.next_at, self._now) + step)
-        return max(0.0, next_at - step - at)
+        if self.database.is_postgres:
+            # One statement, one round trip, no transaction around it.
+            with self.database.write_engine.connect() as connection:
+                taken, ahead = connection.execution_options(isolation_level="AUTOCOMMIT") \
+                    .execute(PG_TAKE, {"key": self.key, "step": step, "catch_up": CATCH_UP}).one()
+        else:
+            taken, ahead = self._sqlite_take(step)
+        if taken:
+            return 0.0
+        if ahead is not None:
+            return max(ahead, 0.001)
+        return 0.0 if self._create(step) else 0.001
+
+    def timed_take(self, cost: float = 1.0) -> tuple[float, float]:
+        """take(), and when (time.monotonic()) the store was asked."""
+        asked = time.monotonic()
+        return asked, self.take(cost)
+
+    def _sqlite_take(self, step: float) -> tuple[bool, float | None]:
+        table, params = self._table, self._params()
+        with self.database.write_engine.begin() as connection:
+            taken = connection.execute(
+                update(table)
+                .where(table.c.key == self.key, table.c.next_at <= self._now)
+                .values(next_at=self._later(table.c.next_at, self._now - CATCH_UP) + step)
+                .returning(table.c.key), params).first()
+            if taken is not None:
+                return True, None
+            return False, connection.execute(
+                select(table.c.next_at - self._now).where(table.c.key == self.key),
+                params).scalar()
+
+    def _create(self, step: float) -> bool:
+        """A key's first send: its row, with the slot taken."""
+        table = self._table
+        with self.database.write_engine.begin() as connection:
+            return connection.execute(
+                self._insert(table).values(key=self.key, next_at=self._now + step)
+                .on_conflict_do_nothing().returning(table.c.key), self._params()).first() \
+                is not None
 
     def pause(self, seconds: float) -> None:
         """The provider asked us to slow down: no slot for anyone for `seconds`."""
-        self._set(self._now + seconds, self._later(self._table.c.next_at, self._now + seconds))
+        table = self._table
+        until = self._now + seconds
+        with self.database.write_engine.begin() as connection:
+            connection.execute(
+                self._insert(table).values(key=self.key, next_at=until)
+                .on_conflict_do_update(index_elements=[table.c.key],
+                                       set_={"next_at": self._later(table.c.next_at, until)}),
+                self._params())
 
 
 class SharedPacer:
     """The dispatcher's Pacer, with its slots in the store: several workers together
-    keep each channel (and each Telegram chat) within its cap, and together reach it."""
+    keep each channel (and each Telegram chat) within its cap, and together reach it.
+    Inside one worker the sends of a channel queue for its slots in order, one asking
+    the store at a time."""
 
     def __init__(self, pace: Pace, database: Database, channel: str):
         self.pace = pace
         self.database = database
         self.channel = channel
         self.overall = SharedSlots(database, channel, pace.rate)
+        self._turn: asyncio.Lock | None = None
+        self._stamps: set[asyncio.Task] = set()
         self._swept = time.monotonic()
 
     def _address_slots(self, address: str) -> SharedSlots:
@@ -194,21 +254,42 @@ class SharedPacer:
         return SharedSlots(self.database, key, self.pace.per_address)
 
     async def wait(self, address: str, cost: int) -> None:
+        # One message per address is on its way at a time (the dispatcher's claim), so
+        # a recipient's slots need no queue of their own.
+        recipient = None
         if self.pace.per_address is not None:
-            await self._take(self._address_slots(address), cost)
-        await self._take(self.overall, cost)
+            recipient = self._address_slots(address)
+            await self._take(recipient, cost)
+        if self._turn is None:
+            self._turn = asyncio.Lock()
+        async with self._turn:
+            await self._take(self.overall, cost)
+        if recipient is not None:
+            # The wait for the channel's slot may have been long: the recipient's next
+            # slot counts from now, when this one really goes (beside the send, which
+            # must not wait for it; their next message is claimed after its verdict).
+            stamp = asyncio.create_task(asyncio.to_thread(recipient.pause,
+                                                          cost * recipient.spacing))
+            self._stamps.add(stamp)
+            stamp.add_done_callback(self._stamps.discard)
 
     @staticmethod
     async def _take(slots: SharedSlots, cost: int) -> None:
-        loop = asyncio.get_running_loop()
         while True:
-            asked = loop.time()
-            wait = await asyncio.to_thread(slots.reserve, cost)
-            # Counted from before the store answered: the store's clock read somewhere
-            # between, so a slow answer counts as lateness, never as time in hand.
-            await asyncio.sleep(max(0.0, asked + wait - loop.time()))
-            if loop.time() - (asked + wait) <= LATE:
+            if slots.database.is_postgres:
+                # On the loop itself: one short autocommit statement, and no hop between
+                # threads between the store's answer and the send (on a busy machine a
+                # hop can take longer than LATE).
+                asked, wait = slots.timed_take(cost)
+            else:  # SQLite's write lock may be held a while by a long transaction
+                asked, wait = await asyncio.to_thread(slots.timed_take, cost)
+            if wait > 0:
+                await asyncio.sleep(wait)
+            elif time.monotonic() - asked <= LATE:
                 return
+            else:  # the answer came back too late to keep to the slot
+                log.debug("%s: slot given up, taken %.3f s ago", slots.key,
+                          time.monotonic() - asked)
 
     def forget_idle(self) -> None:
         """Deletes per-recipient slots left idle (at most once a minute)."""
