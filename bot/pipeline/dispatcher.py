@@ -8,7 +8,7 @@ urgent priority. Conversation replies are claimed before bulk messages, and over
 a person's own broadcast row rather than wait behind it.
 
 Sending is asynchronous: up to MASHWARA_DISPATCH_CONCURRENCY calls in flight, each
-channel paced by slots in the store that every worker shares (bot/pipeline/pacing.py),
+channel paced (bot/pipeline/pacing.py: on PostgreSQL by slots every worker shares),
 each verdict recorded as soon as the provider answers. A paced channel claims only
 about two seconds of sending at a time, so a reply queued behind a broadcast waits
 seconds, not the whole broadcast.
@@ -31,7 +31,7 @@ from bot.core.clock import now
 from bot.core.config import Settings
 from bot.core.db import Database
 from bot.outbound.outbox import choices_of
-from bot.pipeline.pacing import SharedPacer
+from bot.pipeline.pacing import Pacer, SharedPacer
 from bot.store import Direction, Identity, Message, Status
 
 log = logging.getLogger(__name__)
@@ -57,8 +57,10 @@ class Dispatcher:
         self.database = database
         self.senders = senders
         self.settings = settings
-        # Paced through slots in the store, which every worker shares.
-        self.pacers = {name: SharedPacer(sender.pace, database, name)
+        # On PostgreSQL paced through slots in the store, which every worker on every
+        # machine shares; SQLite is one machine and one worker, paced in memory.
+        self.pacers = {name: (SharedPacer(sender.pace, database, name) if database.is_postgres
+                              else Pacer(sender.pace))
                        for name, sender in senders.items()
                        if getattr(sender, "pace", None) is not None}
         self._busy = threading.Lock()
