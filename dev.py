@@ -55,12 +55,14 @@ def ensure_venv(extras: str) -> None:
     stamp.write_text(wanted.hexdigest())
 
 
-def lock(_args: list[str]) -> None:
+def lock(args: list[str]) -> None:
     """Resolves pyproject.toml again into both lock files (PyPI, hashes of every file
-    for every platform); the run lock takes the test lock's versions."""
+    for every platform); the run lock takes the test lock's versions. Versions already
+    locked stay unless `--upgrade` is given."""
     ensure_venv("test")
     compile_ = (str(BIN / "uv"), "pip", "compile", "--quiet", "--generate-hashes",
-                "--universal", "--python-version", "3.11", "--upgrade",
+                "--universal", "--python-version", "3.11",
+                *(["--upgrade"] if "--upgrade" in args else []),
                 "--index-url", "https://pypi.org/simple", "--custom-compile-command",
                 "python3 dev.py lock")
     environment = {**os.environ, "UV_FIND_LINKS": "", "UV_NO_CONFIG": "1"}
@@ -178,7 +180,7 @@ def main() -> None:
     commands = {"run": mashwara("run"), "chat": mashwara("chat"), "test": test, "lock": lock}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         sys.exit(__doc__ + "\nusage: python3 dev.py run [--host 127.0.0.1] [--port 8000]"
-                 " | chat [--lang fa] | test [pytest args] | lock")
+                 " | chat [--lang fa] | test [pytest args] | lock [--upgrade]")
     commands[sys.argv[1]](sys.argv[2:])
 
 
