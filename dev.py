@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""The two commands: `python3 dev.py run` and `python3 dev.py test`.
+"""The commands: `python3 dev.py run` (and `chat`), `test`, `lock`.
 
-Needs only Python 3.11+ and git. Makes `.venv` on first use, installs Mashwara into
-it (again only when pyproject.toml changes), then runs Mashwara or its checks.
+Needs only Python 3.11+ and git. Makes `.venv` on first use, installs the locked
+versions into it (`requirements.txt`, or `requirements-test.txt` for the tests, every
+file checked against its hash; again only when a lock changes), then Mashwara itself
+without dependencies, and runs Mashwara or its checks. `lock` regenerates both locks
+from pyproject.toml after a dependency changes there.
 """
 
 from __future__ import annotations
@@ -20,9 +23,15 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PG = ("127.0.0.1", 5432)
-# The contract tests run Prism mocks of the providers' OpenAPI specs (../shared/specs).
+# The contract tests run Prism mocks of the providers' OpenAPI specs (tests/specs).
 PRISM = ("@stoplight/prism-cli", "5.14.2")
 PRISM_DIR = ROOT / "build" / "prism"
+# The lock files: every package, its version and the hashes of its files.
+LOCKS = {"": ROOT / "requirements.txt", "test": ROOT / "requirements-test.txt"}
+# Locked beside the dependencies: the installers, and (for the tests) the resolver
+# that `lock` runs, so nothing is installed unhashed.
+TOOLING = "pip>=25.3\nsetuptools>=78.1.1\n"
+RESOLVER = "uv>=0.9\n"
 
 
 def sh(*command: str, **options) -> None:
@@ -35,14 +44,34 @@ def ensure_venv(extras: str) -> None:
         sys.exit("Mashwara needs Python 3.11 or newer.")
     if not (BIN / "python").exists():
         sh(sys.executable, "-m", "venv", str(VENV))
+    lock = LOCKS[extras]
     stamp = VENV / f".installed-{extras or 'base'}"
-    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if stamp.exists() and stamp.read_text() == wanted:
+    wanted = hashlib.sha256(lock.read_bytes() + (ROOT / "pyproject.toml").read_bytes())
+    if stamp.exists() and stamp.read_text() == wanted.hexdigest():
         return
-    sh(str(BIN / "python"), "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    target = f".[{extras}]" if extras else "."
-    sh(str(BIN / "python"), "-m", "pip", "install", "--quiet", "-e", target)
-    stamp.write_text(wanted)
+    pip = (str(BIN / "python"), "-m", "pip", "install", "--quiet")
+    sh(*pip, "--require-hashes", "--only-binary", ":all:", "-r", str(lock))
+    sh(*pip, "--no-deps", "--no-build-isolation", "-e", ".")
+    stamp.write_text(wanted.hexdigest())
+
+
+def lock(args: list[str]) -> None:
+    """Resolves pyproject.toml again into both lock files (PyPI, hashes of every file
+    for every platform); the run lock takes the test lock's versions. Versions already
+    locked stay unless `--upgrade` is given."""
+    ensure_venv("test")
+    compile_ = (str(BIN / "uv"), "pip", "compile", "--quiet", "--generate-hashes",
+                "--universal", "--python-version", "3.11",
+                *(["--upgrade"] if "--upgrade" in args else []),
+                "--index-url", "https://pypi.org/simple", "--custom-compile-command",
+                "python3 dev.py lock")
+    environment = {**os.environ, "UV_FIND_LINKS": "", "UV_NO_CONFIG": "1"}
+    test_lock, run_lock = LOCKS["test"].name, LOCKS[""].name
+    sh(*compile_, "pyproject.toml", "--extra", "test", "-", "-o", test_lock,
+       input=TOOLING + RESOLVER, text=True, env=environment)
+    sh(*compile_, "pyproject.toml", "-", "-c", test_lock, "-o", run_lock,
+       input=TOOLING, text=True, env=environment)
+    print("Locked. Commit requirements.txt and requirements-test.txt.")
 
 
 def postgres_up() -> bool:
@@ -117,9 +146,11 @@ def ensure_prism() -> None:
        f"{PRISM[0]}@{PRISM[1]}")
 
 
-def run(args: list[str]) -> None:
-    ensure_venv("")
-    os.execv(str(BIN / "mashwara"), [str(BIN / "mashwara"), "run", *args])
+def mashwara(command: str):
+    def start(args: list[str]) -> None:
+        ensure_venv("")
+        os.execv(str(BIN / "mashwara"), [str(BIN / "mashwara"), command, *args])
+    return start
 
 
 def test(args: list[str]) -> None:
@@ -165,9 +196,10 @@ def both_backends(args: list[str]) -> None:
 
 
 def main() -> None:
-    commands = {"run": run, "test": test}
+    commands = {"run": mashwara("run"), "chat": mashwara("chat"), "test": test, "lock": lock}
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
-        sys.exit(__doc__ + "\nusage: python3 dev.py run [--port 8000] | test [pytest args]")
+        sys.exit(__doc__ + "\nusage: python3 dev.py run [--host 127.0.0.1] [--port 8000]"
+                 " | chat [--lang fa] | test [pytest args] | lock [--upgrade]")
     commands[sys.argv[1]](sys.argv[2:])
 
 

@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -98,15 +99,12 @@ def log_admissions(services: Services) -> dict[str, list[float]]:
     admitted: dict[str, list[float]] = {}
     for channel, pacer in services.dispatcher.pacers.items():
         times = admitted[channel] = []
-        window, admit = pacer.window, pacer.window.admit
 
-        def logged(cost, admit=admit, times=times, window=window):
-            wait = admit(cost)
-            if wait == 0:
-                times.append(window.clock())
-            return wait
+        async def logged(address, cost, wait=pacer.wait, times=times):
+            await wait(address, cost)
+            times.append(time.monotonic())
 
-        window.admit = logged
+        pacer.wait = logged
     return admitted
 
 

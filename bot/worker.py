@@ -44,8 +44,9 @@ class Worker:
     def _safely(self, name: str, run) -> None:
         try:
             done = run(self.services)
-            if done:
-                log.debug("%s: %s", name, done)
+            # One line per tick that did work; APScheduler's own lines are silenced.
+            if any(done.values()) if isinstance(done, dict) else done:
+                log.info("%s: %s", name, done)
         except Exception:
             log.exception("tick %s failed", name)
 

@@ -1,5 +1,5 @@
 """Contract: our real Telegram sender against a Prism mock of the Bot API's OpenAPI
-spec (../shared/specs/telegram_botapi_8.2.mock.json, see its README)."""
+spec (tests/specs/telegram_botapi_8.2.mock.json, see tests/specs/README.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Contract: our real Twilio sender against a Prism mock of Twilio's published
-OpenAPI spec (../shared/specs/twilio_api_v2010.json). Any request-side violation fails.
+OpenAPI spec (tests/specs/twilio_api_v2010.json). Any request-side violation fails.
 Response-side ones are Twilio's own examples breaking their schema, and are ignored."""
 
 from __future__ import annotations

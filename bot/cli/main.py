@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import signal
 import sys
 import threading
@@ -22,6 +24,19 @@ def main(verbose: bool) -> None:
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # Its "Running job ... executed successfully" lines every few seconds drown the rest;
+    # the worker logs one line for each tick that did work.
+    logging.getLogger("apscheduler").setLevel(logging.DEBUG if verbose else logging.WARNING)
+
+
+def this_command() -> str:
+    """How to start this same `mashwara` from the current directory: the bare name only
+    when the shell would find this one (inside .venv it usually would not)."""
+    running = os.path.realpath(sys.argv[0])
+    on_path = shutil.which("mashwara")
+    if on_path and os.path.realpath(on_path) == running:
+        return "mashwara"
+    return os.path.relpath(running) if os.path.exists(running) else "mashwara"
 
 
 @main.command()
@@ -46,7 +61,7 @@ def run(host: str, port: int) -> None:
         poll_in_thread(settings, handler(services))
         click.echo("Telegram: polling for updates (no MASHWARA_PUBLIC_URL is set).")
     click.echo(f"Mashwara is running on http://{host}:{port}/  (Ctrl+C to stop)")
-    click.echo("Talk to it from another terminal: mashwara chat --lang fa")
+    click.echo(f"Talk to it from another terminal: {this_command()} chat --lang fa")
     try:
         serve(create_app(services=services), host=host, port=port, threads=8, _quiet=True)
     finally:
@@ -267,3 +282,8 @@ for group in (broadcasts, channels, consultations, contacts, groups, meetings, r
 main.add_command(partners)
 reports.add_command(refer)
 reports.add_command(revoke_referral)
+
+from bot.cli.backup import backup, restore  # noqa: E402
+
+main.add_command(backup)
+main.add_command(restore)

@@ -16,8 +16,9 @@ only. Neither engine prints bound parameters (numbers, texts) in its errors.
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, make_url
@@ -52,6 +53,8 @@ def _make_private(files: list[Path]) -> None:
                 path.chmod(PRIVATE)
         except FileNotFoundError:
             pass
+# A WAL checkpoint waits this long for the writers, then tries again next time.
+CHECKPOINT_WAIT_SECONDS = 1.0
 
 
 def _sqlite_engine(url: str, immediate: bool) -> Engine:
@@ -116,16 +119,19 @@ class Database:
         with self._read() as session, session.begin():
             yield session
 
-    def checkpoint(self) -> None:
-        """Copies the WAL into the database and empties it, so that old versions of
-        erased rows do not linger there. Nothing to do on PostgreSQL (see SECURITY.md)."""
-        if self.is_postgres:
-            return
-        connection = self.write_engine.raw_connection()
-        try:
-            connection.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        finally:
-            connection.close()
+    def checkpoint(self) -> int:
+        """SQLite: copies the WAL into the database file and truncates the WAL, so it
+        stays small (SQLite's own checkpoints never shrink the file). Gives up after a
+        moment when readers still need the log, to try again at the next tick. Returns
+        the bytes the WAL shrank by; nothing to do on PostgreSQL."""
+        name = self.write_engine.url.database
+        if self.is_postgres or not name or name == ":memory:":
+            return 0
+        wal = Path(f"{name}-wal")
+        before = wal.stat().st_size if wal.exists() else 0
+        with closing(sqlite3.connect(name, timeout=CHECKPOINT_WAIT_SECONDS)) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return max(0, before - (wal.stat().st_size if wal.exists() else 0))
 
     def dispose(self) -> None:
         self.write_engine.dispose()

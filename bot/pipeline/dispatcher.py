@@ -8,9 +8,10 @@ urgent priority. Conversation replies are claimed before bulk messages, and over
 a person's own broadcast row rather than wait behind it.
 
 Sending is asynchronous: up to MASHWARA_DISPATCH_CONCURRENCY calls in flight, each
-channel paced by its token buckets (bot/pacing.py), each verdict recorded as soon as
-the provider answers. A paced channel claims only about two seconds of sending at a
-time, so a reply queued behind a broadcast waits seconds, not the whole broadcast.
+channel paced (bot/pipeline/pacing.py: on PostgreSQL by slots every worker shares),
+each verdict recorded as soon as the provider answers. A paced channel claims only
+about two seconds of sending at a time, so a reply queued behind a broadcast waits
+seconds, not the whole broadcast.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from bot.core.clock import now
 from bot.core.config import Settings
 from bot.core.db import Database
 from bot.outbound.outbox import choices_of
-from bot.pipeline.pacing import Pacer
+from bot.pipeline.pacing import Pacer, SharedPacer
 from bot.store import Direction, Identity, Message, Status
 
 log = logging.getLogger(__name__)
@@ -63,7 +64,13 @@ class Dispatcher:
         self.database = database
         self.senders = senders
         self.settings = settings
-        self.pacers = {name: Pacer(sender.pace) for name, sender in senders.items()
+        # Several workers (PostgreSQL, MASHWARA_SHARED_PACING) pace through slots in the
+        # store that all of them share; one worker paces in memory, which costs less and
+        # reaches the caps on a busy machine (see README, "Several workers").
+        shared = settings.shared_pacing and database.is_postgres
+        self.pacers = {name: (SharedPacer(sender.pace, database, name) if shared
+                              else Pacer(sender.pace))
+                       for name, sender in senders.items()
                        if getattr(sender, "pace", None) is not None}
         self._busy = threading.Lock()
         self._event_loop: asyncio.AbstractEventLoop | None = None
@@ -211,6 +218,11 @@ class Dispatcher:
         try:
             if pacer is not None:
                 await pacer.wait(message.address, sender.cost(message))
+        except OperationalError:  # the slots are in the store: try again later
+            log.warning("store busy pacing message %s; it waits for a retry", message.id)
+            result = SendResult.retry("pacing: the store did not answer")
+            await self._record_soon(message, result)
+            return result
         finally:
             if started is not None:
                 started.set()

@@ -66,12 +66,6 @@ def purge_abandoned(services: Services) -> int:
     return erased + (purge(services) if erased else 0)
 
 
-def checkpoint(services: Services) -> int:
-    """Empties SQLite's WAL regularly: what was overwritten leaves the disk."""
-    services.database.checkpoint()
-    return 0
-
-
 def purge_message_texts(services: Services) -> int:
     """Message texts go after the retention period; the rows stay, for counts."""
     cutoff = now() - dt.timedelta(days=services.settings.message_retention_days)
@@ -87,12 +81,16 @@ def purge_message_texts(services: Services) -> int:
     return purged
 
 
+def checkpoint_wal(services: Services) -> int:
+    return services.database.checkpoint()
+
+
 TICKS = (
     Tick("expire-sessions", 30, expire_sessions),
     Tick("retry-inbound", 15, retry_inbound),
     Tick("release-stale", 60, release_stale),
     Tick("purge-erased", 60, purge),
     Tick("purge-message-texts", 3600, purge_message_texts),
-    Tick("checkpoint", 300, checkpoint),
     Tick("purge-abandoned", 3600, purge_abandoned),
+    Tick("checkpoint-wal", 60, checkpoint_wal),
 )

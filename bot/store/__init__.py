@@ -40,6 +40,7 @@ from bot.store.meetings import (
     Response,
 )
 from bot.store.messages import IN_FLIGHT, Direction, Message, Priority, Status
+from bot.store.pacing import PaceSlot
 from bot.store.referrals import (
     Partner,
     PartnerChannel,
@@ -79,6 +80,7 @@ __all__ = [
     "Referral",
     "ReferralStatus",
     "Share",
+    "PaceSlot",
     "Direction",
     "Feedback",
     "Group",

@@ -23,8 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 PRISM = ROOT / "build" / "prism" / "node_modules" / ".bin" / "prism"
-SPECS = ROOT.parent / "shared" / "specs"
-OWN_SPECS = ROOT / "tests" / "specs"  # copies kept in the repository (see its README)
+# Copies of the providers' published specs: where each came from in tests/specs/README.md.
+SPECS = ROOT / "tests" / "specs"
 
 
 @dataclass
@@ -50,7 +50,7 @@ def free_port() -> int:
 
 def start_prism(spec: str) -> tuple[subprocess.Popen, str]:
     assert PRISM.exists(), f"{PRISM} is missing: `python3 dev.py test` installs it"
-    path = OWN_SPECS / spec if (OWN_SPECS / spec).exists() else SPECS / spec
+    path = SPECS / spec
     assert path.exists(), f"{path} is missing"
     port = free_port()
     process = subprocess.Popen(
