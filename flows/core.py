@@ -128,17 +128,18 @@ MENU_ITEMS = (MenuItem(80, "menu.language", "language"), MenuItem(90, "menu.help
 KEYWORDS = (
     Keyword("HELP", "help", keeps_session=True, aliases={
         "en": ("help", "info", "/help"), "fr": ("aide",), "ar": ("مساعدة",),
-        "fa": ("کمک", "راهنما"), "ps": ("مرسته", "لارښود"),
+        "fa": ("کمک", "رهنما", "راهنما"), "ps": ("مرسته", "لارښود"),
     }),
     Keyword("STOP", "stop", keeps_session=True, aliases={
         "en": ("stop", "unsubscribe", "/stop"), "fr": ("stop", "arret", "desabonner"),
-        "ar": ("توقف", "ايقاف", "الغاء الاشتراك"), "fa": ("توقف", "لغو اشتراک"),
-        "ps": ("ودرول", "بس کړه"),
+        "ar": ("توقف", "ايقاف", "الغاء الاشتراك", "stop"), "fa": ("توقف", "لغو اشتراک", "stop"),
+        "ps": ("ودرول", "بس کړه", "stop"),
     }),
     Keyword("START", "start", aliases={
         "en": ("join", "start", "subscribe", "/start"),
-        "fr": ("inscription", "rejoindre", "commencer"),
-        "ar": ("اشتراك", "ابدأ", "انضمام"), "fa": ("عضویت", "شروع"), "ps": ("ګډون", "گډون", "پیل"),
+        "fr": ("inscription", "rejoindre", "commencer", "start"),
+        "ar": ("اشتراك", "ابدأ", "انضمام", "start"), "fa": ("عضویت", "شروع", "start"),
+        "ps": ("ګډون", "گډون", "پیل", "start"),
     }),
     Keyword("MENU", "menu", aliases={
         "en": ("menu", "/menu"), "fr": ("menu",), "ar": ("القائمة", "قائمة"),
@@ -149,11 +150,11 @@ KEYWORDS = (
         "fa": ("زبان",), "ps": ("ژبه",),
     }),
     Keyword("CANCEL", "cancel", aliases={
-        "en": ("cancel", "0", "quit", "exit", "/cancel"), "fr": ("annuler",), "ar": ("الغاء",),
+        "en": ("cancel", "0", "quit", "exit", "/cancel"), "fr": ("annuler",), "ar": ("إلغاء",),
         "fa": ("لغو",), "ps": ("لغوه", "پرېږده"),
     }),
     Keyword("DELETE", "delete", aliases={
         "en": ("delete", "erase"), "fr": ("supprimer", "effacer"), "ar": ("حذف", "امسح"),
-        "fa": ("حذف", "پاک"), "ps": ("ړنګول", "پاکول"),
+        "fa": ("حذف", "پاک"), "ps": ("پاکول", "ړنګول"),
     }),
 )

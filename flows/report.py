@@ -169,7 +169,7 @@ class ConcernReport(StepFlow):
 FLOWS = (ConcernReport(),)
 MENU_ITEMS = (MenuItem(20, "menu.report", "report"),)
 KEYWORDS = (
-    Keyword("REPORT", "report", aliases={
+    Keyword("REPORT", "report", defers_to_text=True, aliases={
         "en": ("report", "/report", "concern"), "fr": ("signaler", "signalement"),
         "ar": ("بلاغ", "إبلاغ", "شكوى"), "fa": ("گزارش", "شکایت"),
         "ps": ("راپور", "شکایت"),

@@ -44,7 +44,8 @@ CODE_LIKE = r"[a-z0-9][a-z0-9 \-_.]{2,9}"
 
 FLOWS = (ReportStatusFlow(),)
 KEYWORDS = (
-    Keyword("STATUS", "status", takes_argument=True, argument_pattern=CODE_LIKE, aliases={
+    Keyword("STATUS", "status", takes_argument=True, defers_to_text=True,
+            argument_pattern=CODE_LIKE, aliases={
         "en": ("status", "/status"), "fr": ("statut", "suivi"), "ar": ("حالة", "الحالة"),
         "fa": ("وضعیت", "پیگیری"), "ps": ("حالت", "تعقیب"),
     }),

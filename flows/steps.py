@@ -15,9 +15,11 @@ one, the flow lingers for JOIN_WINDOW after finishing so late parts still join, 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bot.text import keywords
 from bot.text.normalize import normalize
 from bot.text.render import Choice
 from flows.engine import Context, Input, Reply, Turn
@@ -90,12 +92,34 @@ class ChoiceQuestion(Question):
         if number is not None and 1 <= number <= len(options):
             return options[number - 1].value
         if given.normalized and number is None:
-            named = [o for o in options if normalize(o.label) == given.normalized]
-            if not named and len(given.normalized) >= 3:
-                named = [o for o in options if normalize(o.label).startswith(given.normalized)]
+            named = _named(options, given.normalized)
             if len(named) == 1:
                 return named[0].value
         return Invalid("error.choose_number", (("max", len(options)),))
+
+
+def _named(options: Sequence[Option], typed: str) -> list[Option]:
+    """The options `typed` names: the whole label; else its first word ("هو" for
+    «هو، موافق یم») or a word that means the same answer ("ho", "yes" for it); else
+    the start of a label, three letters or more."""
+    named = [o for o in options if normalize(o.label) == typed]
+    if not named:
+        named = [o for o in options if _same_word(_first_word(o.label), typed)]
+    if not named and len(typed) >= 3:
+        named = [o for o in options if normalize(o.label).startswith(typed)]
+    return named
+
+
+def _first_word(label: str) -> str:
+    return re.split(r"[\s,،;؛:.]+", normalize(label))[0]
+
+
+def _same_word(word: str, typed: str) -> bool:
+    if word == typed:
+        return True
+    ours, theirs = keywords.match(word), keywords.match(typed)
+    return (ours is not None and theirs is not None and ours[0].defers_to_session
+            and ours[0].name == theirs[0].name)
 
 
 @dataclass
@@ -209,6 +233,11 @@ class StepFlow:
     def give_up(self, ctx: Context, state: dict) -> Turn:
         return Turn([Reply(ctx.t("error.too_many", menu=ctx.keyword("MENU"),
                                   help=ctx.keyword("HELP")))])
+
+    def waits_for_text(self, state: dict) -> bool:
+        """The open question takes free text (a name, a description)."""
+        step = state.get("step", DONE)
+        return step != DONE and isinstance(self.questions[step], TextQuestion)
 
     def answered(self, ctx: Context, state: dict, key: str) -> Turn | None:
         """Called after each answer; a Turn returned here ends or redirects the flow."""

@@ -72,7 +72,8 @@ def test_a_status_change_is_recorded_and_told_to_a_named_reporter(services):
     code = file(services, sim, ["راپور", "۱", "۱", "#", "۱۴", "ډنډ", "وهل ټکول", "۲", "۲"])
     sim.replies()
     assert set_status(services, code, "referred", note="Sent to the AIHRC office") is not None
-    assert sim.replies() == [f"ستاسو راپور {code} اوس: یو همکار ته لېږل شوی."]
+    assert sim.replies() == [
+        f"ستاسو د راپور {code} حالت بدل شو: یوې همکارې ادارې ته لېږل شوی چې مرسته کولی شي."]
     with services.database.read() as db:
         (change,) = db.scalars(select(ReportChange)).all()
     assert (change.old_status, change.status, change.by, change.note) == (

@@ -33,7 +33,7 @@ def person(services, lang="en"):
 def test_yes_without_an_invitation_is_explained(services):
     _, someone = person(services, "fa")
     assert someone.say("yes") == [
-        "شما دعوت بی\u200cجواب ندارید. برای دیدن جلسه\u200cها جلسات بفرستید."]
+        "شما دعوت بی\u200cجواب ندارید. برای دیدن جلسه\u200cها «جلسات» بفرستید."]
 
 
 def test_several_open_invitations_ask_which_meeting(services):
@@ -181,7 +181,7 @@ def test_check_in_needs_an_invitation_and_the_right_code(services, frozen):
     meeting_id = make_meeting(services)
     invite(services, meeting_id, invited_id)
     invited.replies()
-    assert invited.say("حاضر") == ["أرسل رمز الاجتماع، مثلاً حاضر ٤٨٢١."]
+    assert invited.say("حاضر") == ["أرسل رمز الاجتماع، مثلاً «حاضر ٤٨٢١»."]
     assert "٤٨٢١" in invited.say("حاضر ٤٨٢١")[0]  # too early: not open yet
     frozen.move_to(dt.datetime(2026, 12, 1, 5, 0, tzinfo=dt.UTC))  # half an hour before
     assert stranger.say("HERE 4821") == [

@@ -1,0 +1,78 @@
+"""What a careful reader of each language needs: answers in their own words, keywords
+that never take over an answer, safe wording on the erasure screen."""
+
+import pytest
+
+from bot import features
+from bot.text.keywords import KEYWORDS
+from locales import catalog
+from tests.builders import chat, make_contact
+
+LANGUAGE_NUMBER = {"en": "1", "fa": "2", "ps": "3", "ar": "4", "fr": "5"}
+NAME_QUESTION = {"en": "What is your name?", "fa": "نام شما چیست؟", "ps": "ستاسو نوم څه دی؟"}
+
+
+def consent_asked(services, lang: str):
+    person = chat(services)
+    person.say("hi")
+    person.say(LANGUAGE_NUMBER[lang])
+    return person
+
+
+@pytest.mark.parametrize(("lang", "typed"), [
+    ("ps", "هو"), ("ps", "ho"), ("ps", "هوکې"), ("fa", "بلی"), ("fa", "bale"),
+    ("en", "yes"), ("en", "Yes!"),
+])
+def test_consent_accepts_the_first_word_of_its_option(services, lang, typed):
+    person = consent_asked(services, lang)
+    assert person.say(typed)[0].startswith(NAME_QUESTION[lang])
+
+
+@pytest.mark.parametrize(("lang", "typed"), [("fa", "نخیر"), ("fa", "na"), ("ps", "نه")])
+def test_consent_declined_in_the_readers_words(services, lang, typed):
+    person = consent_asked(services, lang)
+    declined = catalog(lang).messages["registration.declined"].split(".")[0]
+    assert person.say(typed)[0].startswith(declined)
+
+
+def test_the_feedback_word_is_a_name_when_a_name_is_asked(services):
+    person = consent_asked(services, "fa")
+    person.say("۱")
+    assert person.say("نظر")[0].startswith("در کدام ولایت")
+
+
+def test_the_feedback_word_still_starts_feedback_from_the_menu(services):
+    _, _, address = make_contact(services, lang="fa")
+    person = chat(services, address=address)
+    topic = catalog("fa").messages["feedback.topic"]
+    assert person.say("نظر")[0].startswith(topic)
+
+
+def test_cancel_still_wins_over_a_free_text_question(services):
+    person = consent_asked(services, "en")
+    person.say("1")
+    assert person.say("cancel")[0].startswith("Registration cancelled.")
+
+
+@pytest.mark.parametrize(("lang", "shown"), [
+    ("ps", "پاکول"), ("ar", "حذف"), ("fr", "SUPPRIMER")])
+def test_delete_is_shown_in_the_word_people_read(lang, shown):
+    features.install()
+    assert KEYWORDS["DELETE"].display(lang) == shown
+
+
+@pytest.mark.parametrize(("name", "lang", "shown"), [
+    ("CANCEL", "ar", "إلغاء"), ("MAYBE", "fr", "PEUT-ETRE"), ("HERE", "fr", "PRÉSENT")])
+def test_shown_keywords(name, lang, shown):
+    features.install()
+    assert KEYWORDS[name].display(lang) == shown
+
+
+@pytest.mark.parametrize("lang", ["en", "fa", "ps", "ar", "fr"])
+def test_erasure_no_says_do_not_erase(services, lang):
+    _, _, address = make_contact(services, lang=lang)
+    person = chat(services, address=address)
+    asked = person.say(KEYWORDS["DELETE"].display(lang))[0]
+    no = catalog(lang).messages["delete.no"]
+    assert no in asked
+    assert person.say(no)[0] == catalog(lang).messages["delete.kept"]
