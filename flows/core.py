@@ -15,14 +15,15 @@ from locales import LANGUAGES, NATIVE_NAMES
 
 
 def help_text(ctx: Context) -> str:
+    # Two SMS in Arabic script: CANCEL and LANG are left out, since MENU leaves any
+    # question and the language is one of the menu's items.
     return ctx.t(
         "help.text",
         org=ctx.settings.org_name,
         menu=ctx.keyword("MENU"),
-        lang=ctx.keyword("LANG"),
+        status=ctx.keyword("STATUS"),
         stop=ctx.keyword("STOP"),
         delete=ctx.keyword("DELETE"),
-        cancel=ctx.keyword("CANCEL"),
     )
 
 
@@ -71,6 +72,8 @@ class Menu(StepFlow):
     questions = (ChoiceQuestion("choice", "menu.title", menu_options),)
 
     def start(self, ctx: Context, trigger: str) -> Turn:
+        if not ctx.contact.registered:  # erased, or never registered: nothing to offer yet
+            return Turn(then="registration")
         turn = super().start(ctx, trigger)
         if trigger == "unknown":
             asked = turn.replies[0]
@@ -115,7 +118,7 @@ class Delete(StepFlow):
 
     def finish(self, ctx: Context, state: dict) -> Turn:
         if state["confirm"] != "yes":
-            return Turn([Reply(ctx.t("delete.kept"))])
+            return Turn([Reply(ctx.t("delete.kept", menu=ctx.keyword("MENU")))])
         text = ctx.t("delete.done")
         erase_contact(ctx.db, ctx.contact)
         who = f"contact:{ctx.contact.id}"

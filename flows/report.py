@@ -48,8 +48,10 @@ def when_options(ctx: Context, _state: dict) -> list[Option]:
 
 
 def province_options(ctx: Context, _state: dict) -> list[Option]:
+    """The places, the one the person registered in first: most report from home."""
     geography = places.load(ctx.settings.places)
-    return [Option(p.code, p.name(ctx.contact.language)) for p in geography.places]
+    ordered = sorted(geography.places, key=lambda p: p.code != ctx.contact.province)
+    return [Option(p.code, p.name(ctx.contact.language)) for p in ordered]
 
 
 def yes_no(prefix: str):

@@ -139,7 +139,7 @@ class MyMeetings:
             return Turn(then="registration")
         rows = rsvp.upcoming(ctx.db, ctx.contact.id, ctx.now)
         if not rows:
-            return Turn([Reply(ctx.t("meetings.list_empty"))])
+            return Turn([Reply(ctx.t("meetings.list_empty", menu=ctx.keyword("MENU")))])
         lines = [ctx.t("meetings.list_title")]
         lines += [self._line(ctx, n, invitation, meeting)
                   for n, (invitation, meeting) in enumerate(rows, 1)]

@@ -75,4 +75,43 @@ def test_erasure_no_says_do_not_erase(services, lang):
     asked = person.say(KEYWORDS["DELETE"].display(lang))[0]
     no = catalog(lang).messages["delete.no"]
     assert no in asked
-    assert person.say(no)[0] == catalog(lang).messages["delete.kept"]
+    kept = catalog(lang).messages["delete.kept"]
+    assert person.say(no)[0] == kept.format(menu=KEYWORDS["MENU"].display(lang))
+
+
+def registered(services, lang="en", **fields):
+    _, _, address = make_contact(services, lang=lang, **fields)
+    return chat(services, address=address)
+
+
+def test_a_report_offers_the_registered_province_first(services):
+    person = registered(services, province="herat")
+    person.say("report")
+    person.say("1")
+    asked = person.say("1")[0]
+    assert asked.startswith("In which province?")
+    assert "\n1. Herat" in asked
+
+
+def test_my_meetings_with_none_says_how_to_go_on(services):
+    person = registered(services, lang="ps")
+    assert person.say("غونډې") == ["تاسو راتلونکې غونډه نه لرئ. د انتخابونو لپاره «مینو» ولېږئ."]
+
+
+def test_after_delete_menu_asks_to_register_again(services):
+    person = registered(services)
+    person.say("delete")
+    assert person.say("1") == ["Your data has been erased. Goodbye."]
+    again = person.say("menu")[0]
+    assert again.startswith("Welcome to")
+    assert "Report a concern" not in again
+
+
+@pytest.mark.parametrize("lang", ["en", "fa", "ps", "ar", "fr"])
+def test_help_names_feedback_reports_and_status(services, lang):
+    features.install()
+    help_text = registered(services, lang=lang).say(KEYWORDS["HELP"].display(lang))[0]
+    for name in ("MENU", "STATUS", "STOP", "DELETE"):
+        assert f"{KEYWORDS[name].display(lang)}" in help_text
+    feedback = {"en": "feedback", "fr": "avis", "fa": "نظر", "ps": "نظر", "ar": "للرأي"}
+    assert feedback[lang] in help_text

@@ -132,7 +132,7 @@ def test_an_urgent_report_alerts_coordinators_without_the_reporter(alerting, set
     assert sorted((m.channel, address) for m, address, _ in alerts) == [
         ("sms", "+93799000111"), ("sms", "+93799000222"), ("telegram", "-100123")]
     for message, _, status in alerts:
-        assert message.text == f"URGENT report {code}: Human-rights violation, Kabul."
+        assert message.text == f"URGENT report {code}: Human-rights violation, Herat."
         assert status == ContactStatus.STAFF and message.direction == Direction.OUT
     result = run_cli(settings, "export", "contacts")
     assert "+93799000111" not in result.stdout and "-100123" not in result.stdout
