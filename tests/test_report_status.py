@@ -175,7 +175,7 @@ def test_a_sentence_that_starts_like_status_is_not_the_keyword(services):
     say_all(sim, ["۲", "۲"])
     assert reports(services)[0].description == "وضعیت امنیتی در قریه ما خراب است"
     assert sim.say("status of the clinic is bad")[0].startswith("ببخشید، نفهمیدم.")
-    assert sim.say("STATUS R7K3Q")[0].startswith("گزارشی با این کد پیدا نشد.")
+    assert sim.say("STATUS R7K3Q")[0].startswith("گزارشی با این کود پیدا نشد.")
 
 
 def test_guessing_codes_by_the_dozen_is_slowed_down(settings):

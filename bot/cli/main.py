@@ -233,18 +233,35 @@ def flows() -> None:
 
 
 @flows.command("check")
-def flows_check() -> None:
-    """Check the flows, the keywords and that every language has every message."""
+@click.option("--segments", is_flag=True, help="Print what each message costs in SMS.")
+@click.option("--write-budgets", is_flag=True,
+              help="Record today's SMS costs as the budgets (after a reviewed change).")
+def flows_check(segments: bool, write_budgets: bool) -> None:
+    """Check the flows, the keywords, that every language has every message, the SMS
+    budget of each message and the glossary's words."""
     from bot import features
+    from flows import cost
     from flows.check import problems
 
     features.install()
+    if write_budgets:
+        cost.write_budgets()
+    if segments:
+        _print_segments(cost.table(cost.budgets()["domains"]))
     found = problems()
     for problem in found:
         click.echo(f"- {problem}", err=True)
     if found:
         sys.exit(1)
     click.echo("Flows, keywords and translations are complete.")
+
+
+def _print_segments(costs: dict[str, dict[str, int]]) -> None:
+    from locales import LANGUAGES
+
+    click.echo(f"{'message':40}" + "".join(f"{lang:>4}" for lang in LANGUAGES))
+    for msgid, row in costs.items():
+        click.echo(f"{msgid:40}" + "".join(f"{row.get(lang, '-'):>4}" for lang in LANGUAGES))
 
 
 # Each feature's commands live in bot/cli/; imported here, last, to keep start-up
