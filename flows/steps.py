@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.text import keywords
-from bot.text.normalize import normalize
+from bot.text.normalize import localize_digits, normalize
 from bot.text.render import Choice
 from flows.engine import Context, Input, Reply, Turn
 
@@ -227,7 +227,9 @@ class StepFlow:
         if state["_errors"] >= MAX_ERRORS:
             return self.give_up(ctx, state)
         asked = question.ask(ctx, state)
-        text = ctx.t(invalid.msgid, **dict(invalid.params)) + "\n" + asked.text
+        # One digit script in a message: the options are numbered ۱ ۲ ۳, so is "1 to {max}".
+        told = localize_digits(ctx.t(invalid.msgid, **dict(invalid.params)), ctx.t.language)
+        text = told + "\n" + asked.text
         return Turn([Reply(text, asked.choices)], state)
 
     def give_up(self, ctx: Context, state: dict) -> Turn:

@@ -1,9 +1,13 @@
 """What a careful reader of each language needs: answers in their own words, keywords
 that never take over an answer, safe wording on the erasure screen."""
 
+import datetime as dt
+
 import pytest
 
 from bot import features
+from bot.text.calendar import local_date, weekday_name
+from bot.text.dates import parse_date
 from bot.text.keywords import KEYWORDS
 from locales import catalog
 from tests.builders import chat, make_contact
@@ -115,3 +119,26 @@ def test_help_names_feedback_reports_and_status(services, lang):
         assert f"{KEYWORDS[name].display(lang)}" in help_text
     feedback = {"en": "feedback", "fr": "avis", "fa": "نظر", "ps": "نظر", "ar": "للرأي"}
     assert feedback[lang] in help_text
+
+
+def test_a_wrong_choice_is_told_in_one_digit_script(services):
+    person = registered(services, lang="fa")
+    person.say("منو")
+    told = person.say("۹۹")[0].split("\n")[0]
+    assert told == "لطفاً با یک شماره از ۱ تا ۵ جواب دهید."
+
+
+@pytest.mark.parametrize(("lang", "saturday"), [
+    ("ps", "شنبه"), ("fa", "شنبه"), ("ar", "السبت"), ("fr", "samedi"), ("en", "Saturday")])
+def test_weekday_names_are_the_projects_own(lang, saturday):
+    assert weekday_name(dt.date(2026, 12, 5), lang) == saturday
+
+
+def test_moroccan_readers_get_moroccan_month_names():
+    assert local_date(dt.date(2026, 8, 5), "ar", country="MA") == "الأربعاء ٥ غشت ٢٠٢٦"
+    assert local_date(dt.date(2026, 8, 5), "ar", country="YE") == "الأربعاء ٥ أغسطس ٢٠٢٦"
+
+
+@pytest.mark.parametrize("typed", ["۱۰ لیندۍ ۱۴۰۵", "10 لیندۍ", "۱۰ قوس ۱۴۰۵"])
+def test_the_date_parser_reads_the_month_names_the_bot_prints(typed):
+    assert parse_date(typed, dt.date(2026, 12, 20), "ps") == dt.date(2026, 12, 1)

@@ -121,9 +121,9 @@ def test_cancellation_reaches_all_but_no_and_stops_reminders(services, frozen):
     no.say("no")
     with services.database.write() as db:
         service.cancel(db, db.get(Meeting, meeting_id), services.settings, now())
-    assert yes.replies()[0].startswith("لغوه شوه: د ډنډ ولسوالۍ شورا\nدرېنۍ ۱۰ لیندۍ")
+    assert yes.replies()[0].startswith("لغوه شوه: د ډنډ ولسوالۍ شورا\nسه شنبه ۱۰ لیندۍ")
     assert no.replies() == []
-    assert yes.say("yes") == ["د ډنډ ولسوالۍ شورا لغوه شوه."]
+    assert yes.say("yes") == ["د ډنډ ولسوالۍ شورا: غونډه لغوه شوې ده."]
     frozen.move_to(dt.datetime(2026, 12, 1, 3, 30, tzinfo=dt.UTC))
     assert tick(services) == 0 and yes.replies() == []
 
