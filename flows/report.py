@@ -28,7 +28,7 @@ from bot.text.keywords import Keyword
 from bot.text.vocabulary import CATEGORIES
 from flows.engine import Context, Input, MenuItem, Notice, Reply, Turn
 from flows.intake import count_one, refuse_start
-from flows.steps import ChoiceQuestion, Invalid, Option, StepFlow, TextQuestion
+from flows.steps import ChoiceQuestion, Invalid, Option, StepFlow, TextQuestion, WhereQuestion
 
 WHEN = ("today", "week", "earlier")
 
@@ -90,7 +90,7 @@ def location_of(given: Input) -> str | None:
     return None
 
 
-class PlaceQuestion(ChoiceQuestion):
+class PlaceQuestion(WhereQuestion):
     """The province from the deployment's list, or a location shared on Telegram."""
 
     def ask(self, ctx: Context, state: dict) -> Reply:

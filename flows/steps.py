@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.text import keywords
+from bot.text import keywords, places
 from bot.text.normalize import localize_digits, normalize
 from bot.text.render import Choice
 from flows.engine import Context, Input, Reply, Turn
@@ -81,7 +81,10 @@ class ChoiceQuestion(Question):
         if stop - start < len(options):
             choices.append(Choice(MORE, ctx.t("common.more")))
         params = self.params(ctx, state) if self.params else {}
-        return Reply(ctx.t(self.prompt, **params), tuple(choices))
+        return Reply(ctx.t(self.prompt_id(ctx), **params), tuple(choices))
+
+    def prompt_id(self, ctx: Context) -> str:
+        return self.prompt
 
     def answer(self, ctx: Context, state: dict, given: Input):
         options = self.options(ctx, state)
@@ -120,6 +123,15 @@ def _same_word(word: str, typed: str) -> bool:
     ours, theirs = keywords.match(word), keywords.match(typed)
     return (ours is not None and theirs is not None and ours[0].defers_to_session
             and ours[0].name == theirs[0].name)
+
+
+class WhereQuestion(ChoiceQuestion):
+    """One of the deployment's places, asked by the name its places file gives their
+    level: `report.province`, or `report.province.region` for Moroccan regions."""
+
+    def prompt_id(self, ctx: Context) -> str:
+        level = places.load(ctx.settings.places).level
+        return self.prompt if level == "province" else f"{self.prompt}.{level}"
 
 
 @dataclass

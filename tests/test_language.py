@@ -1,6 +1,7 @@
 """What a careful reader of each language needs: answers in their own words, keywords
 that never take over an answer, safe wording on the erasure screen."""
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -10,7 +11,7 @@ from bot.text.calendar import local_date, weekday_name
 from bot.text.dates import parse_date
 from bot.text.keywords import KEYWORDS
 from locales import catalog
-from tests.builders import chat, make_contact
+from tests.builders import chat, make_contact, running
 
 LANGUAGE_NUMBER = {"en": "1", "fa": "2", "ps": "3", "ar": "4", "fr": "5"}
 NAME_QUESTION = {"en": "What is your name?", "fa": "نام شما چیست؟", "ps": "ستاسو نوم څه دی؟"}
@@ -142,3 +143,16 @@ def test_moroccan_readers_get_moroccan_month_names():
 @pytest.mark.parametrize("typed", ["۱۰ لیندۍ ۱۴۰۵", "10 لیندۍ", "۱۰ قوس ۱۴۰۵"])
 def test_the_date_parser_reads_the_month_names_the_bot_prints(typed):
     assert parse_date(typed, dt.date(2026, 12, 20), "ps") == dt.date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(("places", "lang", "asked"), [
+    ("morocco", "fr", "Dans quelle région vivez-vous ?"),
+    ("morocco", "ar", "في أي جهة تسكن؟"),
+    ("yemen", "ar", "في أي محافظة تسكن؟"),
+    ("afghanistan", "fr", "Dans quelle province vivez-vous ?"),
+])
+def test_registration_names_the_level_of_the_places_file(settings, places, lang, asked):
+    with running(dataclasses.replace(settings, places=places)) as services:
+        person = consent_asked(services, lang)
+        person.say("1")
+        assert person.say("1")[0].startswith(asked)
