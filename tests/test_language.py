@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from bot import features
+from bot.text import normalize
 from bot.text.calendar import local_date, weekday_name
 from bot.text.dates import parse_date
 from bot.text.keywords import KEYWORDS
@@ -151,8 +152,24 @@ def test_the_date_parser_reads_the_month_names_the_bot_prints(typed):
     ("yemen", "ar", "في أي محافظة تسكن؟"),
     ("afghanistan", "fr", "Dans quelle province vivez-vous ?"),
 ])
-def test_registration_names_the_level_of_the_places_file(settings, places, lang, asked):
+def test_registration_names_the_level_of_the_places_file(settings, deployment_country, places,
+                                                          lang, asked):
     with running(dataclasses.replace(settings, places=places)) as services:
         person = consent_asked(services, lang)
         person.say("1")
         assert person.say("1")[0].startswith(asked)
+
+
+@pytest.fixture
+def deployment_country():
+    yield
+    normalize.use_country("")  # as before any Services was built
+
+
+@pytest.mark.parametrize(("places", "one"), [("morocco", "1. "), ("yemen", "١. ")])
+def test_arabic_digits_follow_the_country_of_the_places(settings, deployment_country,
+                                                          places, one):
+    with running(dataclasses.replace(settings, places=places)) as services:
+        _, _, address = make_contact(services, lang="ar")
+        menu = chat(services, address=address).say("القائمة")[0]
+        assert menu.split("\n")[1].startswith(one)
