@@ -13,6 +13,7 @@ from bot.text.dates import parse_date
 from bot.text.keywords import KEYWORDS
 from locales import catalog
 from tests.builders import chat, make_contact, running
+from tests.dashboard_builders import csrf, signed_in
 
 LANGUAGE_NUMBER = {"en": "1", "fa": "2", "ps": "3", "ar": "4", "fr": "5"}
 NAME_QUESTION = {"en": "What is your name?", "fa": "نام شما چیست؟", "ps": "ستاسو نوم څه دی؟"}
@@ -173,3 +174,15 @@ def test_arabic_digits_follow_the_country_of_the_places(settings, deployment_cou
         _, _, address = make_contact(services, lang="ar")
         menu = chat(services, address=address).say("القائمة")[0]
         assert menu.split("\n")[1].startswith(one)
+
+
+def test_account_errors_are_shown_in_the_readers_language(app, services):
+    client = signed_in(app, services, "admin")
+    client.post("/dashboard/language", data={
+        "language": "ps", "next": "/dashboard/users/",
+        "csrf_token": csrf(client, "/dashboard/users/")})
+    page = client.post("/dashboard/users/", follow_redirects=True, data={
+        "email": "new@example.org", "password": "short", "role": "viewer",
+        "csrf_token": csrf(client, "/dashboard/users/")}).get_data(as_text=True)
+    assert "پټنوم باید لږ تر لږه 10 توري ولري" in page
+    assert "a password needs" not in page
