@@ -122,18 +122,42 @@ def chat(lang: str | None, address: str) -> None:
     """Talk to the flows in this terminal, as a community member on the simulator channel."""
     from bot.pipeline.simulator import Simulator
 
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # not into the conversation
     services = _services()
     services.upgrade()
     sim = Simulator(services, address, language=lang)
+    turn = threading.Lock()  # one of: your message and its replies, or a look for pushes
+    stop = threading.Event()
+    threading.Thread(target=_pushed, args=(sim, turn, stop), daemon=True).start()
     click.echo(f"Simulator: you are {address}. Say hello to begin; Ctrl+D to leave.")
-    while True:
-        try:
-            text = input("> ")
-        except (EOFError, KeyboardInterrupt):
+    try:
+        while True:
+            try:
+                text = input("> ")
+            except (EOFError, KeyboardInterrupt):
+                click.echo()
+                return
+            with turn:
+                _show(sim.say(text))
+    finally:
+        stop.set()
+
+
+def _pushed(sim, turn: threading.Lock, stop: threading.Event) -> None:
+    """Shows what reaches the person unasked (an invitation, an announcement, a report's
+    new status) as it arrives, not after the next Enter."""
+    while not stop.wait(1.0):
+        with turn:
+            arrived = sim.replies(wait=0)
+        if arrived:
             click.echo()
-            return
-        for line in sim.say(text):
-            click.echo(click.style(line, fg="green"))
+            _show(arrived)
+            click.echo("> ", nl=False)
+
+
+def _show(replies: list[str]) -> None:
+    for line in replies:
+        click.echo(click.style(line, fg="green"))
 
 
 def _date(_ctx, _param, value: str | None):
