@@ -13,6 +13,7 @@ from bot.core.config import Settings
 from bot.core.db import Database
 from bot.pipeline.dispatcher import Dispatcher
 from bot.pipeline.inbox import Inbox
+from bot.text import normalize, places
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,8 @@ class Services:
     def __post_init__(self):
         crypto.configure(self.settings.encryption_keys)
         features.install()
+        # One deployment, one country: Moroccan readers of Arabic write 0-9.
+        normalize.use_country(places.load(self.settings.places).country)
 
     @cached_property
     def database(self) -> Database:

@@ -11,6 +11,7 @@ from babel import Locale
 import locales
 from bot.text import places
 from bot.text.keywords import KEYWORDS
+from flows import cost
 from flows.engine import FLOWS, MENU
 from flows.steps import StepFlow
 
@@ -118,5 +119,8 @@ def diagram_problems() -> list[str]:
 
 
 def problems() -> list[str]:
-    return (translation_problems() + keyword_problems() + menu_problems() + place_problems()
-            + diagram_problems())
+    found = (translation_problems() + keyword_problems() + menu_problems() + place_problems()
+             + diagram_problems())
+    if found:
+        return found  # costs and words are measured on complete catalogues
+    return cost.budget_problems() + cost.glossary_problems()

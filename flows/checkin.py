@@ -31,7 +31,7 @@ class CheckIn(Simple):
 
 FLOWS = (CheckIn(),)
 KEYWORDS = (
-    Keyword("HERE", "checkin", takes_argument=True, aliases={
+    Keyword("HERE", "checkin", takes_argument=True, defers_to_text=True, aliases={
         "en": ("here", "/here", "present"), "fr": ("présent", "présente", "ici"),
         "ar": ("حاضر", "حاضرة"), "fa": ("حاضر", "حضور"), "ps": ("حاضر", "دلته"),
     }),

@@ -15,14 +15,15 @@ from locales import LANGUAGES, NATIVE_NAMES
 
 
 def help_text(ctx: Context) -> str:
+    # Two SMS in Arabic script: CANCEL and LANG are left out, since MENU leaves any
+    # question and the language is one of the menu's items.
     return ctx.t(
         "help.text",
         org=ctx.settings.org_name,
         menu=ctx.keyword("MENU"),
-        lang=ctx.keyword("LANG"),
+        status=ctx.keyword("STATUS"),
         stop=ctx.keyword("STOP"),
         delete=ctx.keyword("DELETE"),
-        cancel=ctx.keyword("CANCEL"),
     )
 
 
@@ -71,6 +72,8 @@ class Menu(StepFlow):
     questions = (ChoiceQuestion("choice", "menu.title", menu_options),)
 
     def start(self, ctx: Context, trigger: str) -> Turn:
+        if not ctx.contact.registered:  # erased, or never registered: nothing to offer yet
+            return Turn(then="registration")
         turn = super().start(ctx, trigger)
         if trigger == "unknown":
             asked = turn.replies[0]
@@ -115,7 +118,7 @@ class Delete(StepFlow):
 
     def finish(self, ctx: Context, state: dict) -> Turn:
         if state["confirm"] != "yes":
-            return Turn([Reply(ctx.t("delete.kept"))])
+            return Turn([Reply(ctx.t("delete.kept", menu=ctx.keyword("MENU")))])
         text = ctx.t("delete.done")
         erase_contact(ctx.db, ctx.contact)
         who = f"contact:{ctx.contact.id}"
@@ -128,17 +131,18 @@ MENU_ITEMS = (MenuItem(80, "menu.language", "language"), MenuItem(90, "menu.help
 KEYWORDS = (
     Keyword("HELP", "help", keeps_session=True, aliases={
         "en": ("help", "info", "/help"), "fr": ("aide",), "ar": ("مساعدة",),
-        "fa": ("کمک", "راهنما"), "ps": ("مرسته", "لارښود"),
+        "fa": ("کمک", "رهنما", "راهنما"), "ps": ("مرسته", "لارښود"),
     }),
     Keyword("STOP", "stop", keeps_session=True, aliases={
         "en": ("stop", "unsubscribe", "/stop"), "fr": ("stop", "arret", "desabonner"),
-        "ar": ("توقف", "ايقاف", "الغاء الاشتراك"), "fa": ("توقف", "لغو اشتراک"),
-        "ps": ("ودرول", "بس کړه"),
+        "ar": ("توقف", "ايقاف", "الغاء الاشتراك", "stop"), "fa": ("توقف", "لغو اشتراک", "stop"),
+        "ps": ("ودرول", "بس کړه", "stop"),
     }),
     Keyword("START", "start", aliases={
         "en": ("join", "start", "subscribe", "/start"),
-        "fr": ("inscription", "rejoindre", "commencer"),
-        "ar": ("اشتراك", "ابدأ", "انضمام"), "fa": ("عضویت", "شروع"), "ps": ("ګډون", "گډون", "پیل"),
+        "fr": ("inscription", "rejoindre", "commencer", "start"),
+        "ar": ("اشتراك", "ابدأ", "انضمام", "start"), "fa": ("عضویت", "شروع", "start"),
+        "ps": ("ګډون", "گډون", "پیل", "start"),
     }),
     Keyword("MENU", "menu", aliases={
         "en": ("menu", "/menu"), "fr": ("menu",), "ar": ("القائمة", "قائمة"),
@@ -149,11 +153,11 @@ KEYWORDS = (
         "fa": ("زبان",), "ps": ("ژبه",),
     }),
     Keyword("CANCEL", "cancel", aliases={
-        "en": ("cancel", "0", "quit", "exit", "/cancel"), "fr": ("annuler",), "ar": ("الغاء",),
+        "en": ("cancel", "0", "quit", "exit", "/cancel"), "fr": ("annuler",), "ar": ("إلغاء",),
         "fa": ("لغو",), "ps": ("لغوه", "پرېږده"),
     }),
     Keyword("DELETE", "delete", aliases={
         "en": ("delete", "erase"), "fr": ("supprimer", "effacer"), "ar": ("حذف", "امسح"),
-        "fa": ("حذف", "پاک"), "ps": ("ړنګول", "پاکول"),
+        "fa": ("حذف", "پاک"), "ps": ("پاکول", "ړنګول"),
     }),
 )

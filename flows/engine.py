@@ -226,7 +226,12 @@ class Engine:
     @staticmethod
     def _deferred(keyword: keywords.Keyword, session) -> bool:
         # An idle main menu is not a question anyone is answering.
-        return keyword.defers_to_session and session is not None and session.flow != "menu"
+        if session is None or session.flow == "menu":
+            return False
+        if keyword.defers_to_session:
+            return True
+        waits = getattr(FLOWS[session.flow], "waits_for_text", None)
+        return keyword.defers_to_text and waits is not None and waits(session.state)
 
     def _save(self, ctx: Context, session, flow: str | None, turn: Turn) -> None:
         if turn.state is None or flow is None:

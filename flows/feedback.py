@@ -68,7 +68,7 @@ class Feedback(StepFlow):
 FLOWS = (Feedback(),)
 MENU_ITEMS = (MenuItem(10, "menu.feedback", "feedback"),)
 KEYWORDS = (
-    Keyword("FEEDBACK", "feedback", aliases={
+    Keyword("FEEDBACK", "feedback", defers_to_text=True, aliases={
         "en": ("feedback", "/feedback", "comment"), "fr": ("avis", "commentaire"),
         "ar": ("رأي", "ملاحظة", "ملاحظات"), "fa": ("نظر", "پیشنهاد"),
         "ps": ("نظر", "وړاندیز"),

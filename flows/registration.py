@@ -19,7 +19,7 @@ from bot.store import ContactStatus
 from bot.text import places
 from bot.text.vocabulary import ROLES
 from flows.engine import Context, Reply, Turn
-from flows.steps import ChoiceQuestion, Option, StepFlow, TextQuestion
+from flows.steps import ChoiceQuestion, Option, StepFlow, TextQuestion, WhereQuestion
 from locales import LANGUAGES, NATIVE_NAMES
 
 
@@ -50,7 +50,7 @@ class Registration(StepFlow):
                        params=lambda ctx, _s: {"org": ctx.settings.org_name,
                                                "delete": ctx.keyword("DELETE")}),
         TextQuestion("name", "registration.name", max_length=80, skippable=True),
-        ChoiceQuestion("province", "registration.province", province_options, page_size=9),
+        WhereQuestion("province", "registration.province", province_options, page_size=9),
         TextQuestion("district", "registration.district", max_length=80),
         ChoiceQuestion("role", "registration.role", role_options),
     )

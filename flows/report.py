@@ -30,7 +30,7 @@ from bot.text.keywords import Keyword
 from bot.text.vocabulary import CATEGORIES
 from flows.engine import Context, Input, MenuItem, Notice, Reply, Turn
 from flows.intake import count_one, refuse_start
-from flows.steps import ChoiceQuestion, Invalid, Option, StepFlow, TextQuestion
+from flows.steps import ChoiceQuestion, Invalid, Option, StepFlow, TextQuestion, WhereQuestion
 
 WHEN = ("today", "week", "earlier")
 
@@ -50,8 +50,10 @@ def when_options(ctx: Context, _state: dict) -> list[Option]:
 
 
 def province_options(ctx: Context, _state: dict) -> list[Option]:
+    """The places, the one the person registered in first: most report from home."""
     geography = places.load(ctx.settings.places)
-    return [Option(p.code, p.name(ctx.contact.language)) for p in geography.places]
+    ordered = sorted(geography.places, key=lambda p: p.code != ctx.contact.province)
+    return [Option(p.code, p.name(ctx.contact.language)) for p in ordered]
 
 
 def yes_no(prefix: str):
@@ -90,7 +92,7 @@ def location_of(given: Input) -> str | None:
     return None
 
 
-class PlaceQuestion(ChoiceQuestion):
+class PlaceQuestion(WhereQuestion):
     """The province from the deployment's list, or a location shared on Telegram."""
 
     def ask(self, ctx: Context, state: dict) -> Reply:
@@ -174,7 +176,7 @@ class ConcernReport(StepFlow):
 FLOWS = (ConcernReport(),)
 MENU_ITEMS = (MenuItem(20, "menu.report", "report"),)
 KEYWORDS = (
-    Keyword("REPORT", "report", aliases={
+    Keyword("REPORT", "report", defers_to_text=True, aliases={
         "en": ("report", "/report", "concern"), "fr": ("signaler", "signalement"),
         "ar": ("بلاغ", "إبلاغ", "شكوى"), "fa": ("گزارش", "شکایت"),
         "ps": ("راپور", "شکایت"),

@@ -139,7 +139,7 @@ class MyMeetings:
             return Turn(then="registration")
         rows = rsvp.upcoming(ctx.db, ctx.contact.id, ctx.now)
         if not rows:
-            return Turn([Reply(ctx.t("meetings.list_empty"))])
+            return Turn([Reply(ctx.t("meetings.list_empty", menu=ctx.keyword("MENU")))])
         lines = [ctx.t("meetings.list_title")]
         lines += [self._line(ctx, n, invitation, meeting)
                   for n, (invitation, meeting) in enumerate(rows, 1)]
@@ -167,18 +167,19 @@ FLOWS = (Rsvp(rsvp.SESSION_FLOW), *(Rsvp(f"rsvp.{a}", a) for a in ANSWERS), MyMe
 MENU_ITEMS = (MenuItem(30, "meetings.menu", "meetings"),)
 KEYWORDS = (
     Keyword("YES", "rsvp.yes", defers_to_session=True, aliases={
-        "en": ("yes", "/yes"), "fr": ("oui",), "ar": ("نعم", "ايوه"),
-        "fa": ("بلی", "بله", "آری"), "ps": ("هو", "هو کې", "هوکې"),
+        "en": ("yes", "/yes"), "fr": ("oui",), "ar": ("نعم", "ايوه", "na3am", "wah", "iyeh"),
+        "fa": ("بلی", "بله", "آری", "bale", "bali"), "ps": ("هو", "هو کې", "هوکې", "ho"),
     }),
     Keyword("NO", "rsvp.no", defers_to_session=True, aliases={
-        "en": ("no", "/no"), "fr": ("non",), "ar": ("لا", "كلا"),
-        "fa": ("نه", "خیر"), "ps": ("نه", "نا"),
+        "en": ("no", "/no"), "fr": ("non",), "ar": ("لا", "كلا", "la", "lla"),
+        "fa": ("نه", "نخیر", "خیر", "na", "nakhair"), "ps": ("نه", "نا", "na"),
     }),
     Keyword("MAYBE", "rsvp.maybe", defers_to_session=True, aliases={
-        "en": ("maybe", "perhaps", "/maybe"), "fr": ("peut-être", "peut être", "peutetre"),
+        "en": ("maybe", "perhaps", "/maybe"),
+        "fr": ("peut-etre", "peut-être", "peut être", "peutetre"),
         "ar": ("ربما", "يمكن"), "fa": ("شاید",), "ps": ("ښایي", "کېدای شي"),
     }),
-    Keyword("MEETINGS", "meetings", aliases={
+    Keyword("MEETINGS", "meetings", defers_to_text=True, aliases={
         "en": ("meetings", "meeting", "/meetings"), "fr": ("réunions", "réunion"),
         "ar": ("اجتماعات", "الاجتماعات", "اجتماع"), "fa": ("جلسات", "جلسه"),
         "ps": ("غونډې", "غونډه"),

@@ -81,7 +81,7 @@ CODE_AND_ANSWER = r"r[\s\-_.·]*[2-9a-hj-np-z]{4,5}\s(?s:.+)"
 
 FLOWS = (ReportStatusFlow(),)
 KEYWORDS = (
-    Keyword("STATUS", "status", takes_argument=True,
+    Keyword("STATUS", "status", takes_argument=True, defers_to_text=True,
             argument_pattern=f"{CODE_LIKE}|{CODE_AND_ANSWER}", aliases={
                 "en": ("status", "/status"), "fr": ("statut", "suivi"),
                 "ar": ("حالة", "الحالة"), "fa": ("وضعیت", "پیگیری"), "ps": ("حالت", "تعقیب"),

@@ -15,10 +15,12 @@ one, the flow lingers for JOIN_WINDOW after finishing so late parts still join, 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.text.normalize import normalize
+from bot.text import keywords, places
+from bot.text.normalize import localize_digits, normalize
 from bot.text.render import Choice
 from flows.engine import Context, Input, Reply, Turn
 
@@ -79,7 +81,10 @@ class ChoiceQuestion(Question):
         if stop - start < len(options):
             choices.append(Choice(MORE, ctx.t("common.more")))
         params = self.params(ctx, state) if self.params else {}
-        return Reply(ctx.t(self.prompt, **params), tuple(choices))
+        return Reply(ctx.t(self.prompt_id(ctx), **params), tuple(choices))
+
+    def prompt_id(self, ctx: Context) -> str:
+        return self.prompt
 
     def answer(self, ctx: Context, state: dict, given: Input):
         options = self.options(ctx, state)
@@ -90,12 +95,43 @@ class ChoiceQuestion(Question):
         if number is not None and 1 <= number <= len(options):
             return options[number - 1].value
         if given.normalized and number is None:
-            named = [o for o in options if normalize(o.label) == given.normalized]
-            if not named and len(given.normalized) >= 3:
-                named = [o for o in options if normalize(o.label).startswith(given.normalized)]
+            named = _named(options, given.normalized)
             if len(named) == 1:
                 return named[0].value
         return Invalid("error.choose_number", (("max", len(options)),))
+
+
+def _named(options: Sequence[Option], typed: str) -> list[Option]:
+    """The options `typed` names: the whole label; else its first word ("هو" for
+    «هو، موافق یم») or a word that means the same answer ("ho", "yes" for it); else
+    the start of a label, three letters or more."""
+    named = [o for o in options if normalize(o.label) == typed]
+    if not named:
+        named = [o for o in options if _same_word(_first_word(o.label), typed)]
+    if not named and len(typed) >= 3:
+        named = [o for o in options if normalize(o.label).startswith(typed)]
+    return named
+
+
+def _first_word(label: str) -> str:
+    return re.split(r"[\s,،;؛:.]+", normalize(label))[0]
+
+
+def _same_word(word: str, typed: str) -> bool:
+    if word == typed:
+        return True
+    ours, theirs = keywords.match(word), keywords.match(typed)
+    return (ours is not None and theirs is not None and ours[0].defers_to_session
+            and ours[0].name == theirs[0].name)
+
+
+class WhereQuestion(ChoiceQuestion):
+    """One of the deployment's places, asked by the name its places file gives their
+    level: `report.province`, or `report.province.region` for Moroccan regions."""
+
+    def prompt_id(self, ctx: Context) -> str:
+        level = places.load(ctx.settings.places).level
+        return self.prompt if level == "province" else f"{self.prompt}.{level}"
 
 
 @dataclass
@@ -203,12 +239,19 @@ class StepFlow:
         if state["_errors"] >= MAX_ERRORS:
             return self.give_up(ctx, state)
         asked = question.ask(ctx, state)
-        text = ctx.t(invalid.msgid, **dict(invalid.params)) + "\n" + asked.text
+        # One digit script in a message: the options are numbered ۱ ۲ ۳, so is "1 to {max}".
+        told = localize_digits(ctx.t(invalid.msgid, **dict(invalid.params)), ctx.t.language)
+        text = told + "\n" + asked.text
         return Turn([Reply(text, asked.choices)], state)
 
     def give_up(self, ctx: Context, state: dict) -> Turn:
         return Turn([Reply(ctx.t("error.too_many", menu=ctx.keyword("MENU"),
                                   help=ctx.keyword("HELP")))])
+
+    def waits_for_text(self, state: dict) -> bool:
+        """The open question takes free text (a name, a description)."""
+        step = state.get("step", DONE)
+        return step != DONE and isinstance(self.questions[step], TextQuestion)
 
     def answered(self, ctx: Context, state: dict, key: str) -> Turn | None:
         """Called after each answer; a Turn returned here ends or redirects the flow."""

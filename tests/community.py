@@ -12,9 +12,9 @@ from bot.reports.ticks import scrub_sent
 from bot.store import Feedback, Report
 from tests.builders import chat, make_contact
 
-# category 1 (rights), today, province 14 (Kabul, on page two), district, text,
-# not urgent, named
-NAMED = ["report", "1", "1", "#", "14", "Dand", "They beat my brother at the checkpoint.",
+# category 1 (rights), today, province 1 (Kabul, where the person registered, offered
+# first; asked after a look at page two), district, text, not urgent, named
+NAMED = ["report", "1", "1", "#", "1", "Dand", "They beat my brother at the checkpoint.",
          "2", "2"]
 ANONYMOUS = NAMED[:-1] + ["1"]
 

@@ -23,18 +23,19 @@ FEEDBACK = {
     "ar": ["رَأْي", "٩", "١", "المركز الصحي في المعلا بلا طبيب منذ شهر."],
     "fr": ["avis", "9", "1", "Le centre de santé de Dand n'a pas de médecin depuis un mois."],
 }
-# category, when (a future date first), province (page two), district, text, urgent,
+# category, when (a future date first), province (the registered one, offered first),
+# district, text, urgent,
 # anonymous
 REPORT = {
-    "en": ["report", "1", "30/12/2026", "1", "#", "14", "Dand",
+    "en": ["report", "1", "30/12/2026", "1", "1", "Dand",
            "Two men were taken from the market by armed men.", "2", "2"],
-    "fa": ["گزارش", "۳", "۱۴۰۵/۹/۳۰", "۲", "#", "۱۴", "ده‌سبز",
+    "fa": ["گزارش", "۳", "۱۴۰۵/۹/۳۰", "۲", "۱", "ده‌سبز",
            "یک زن در خانه‌اش لت و کوب شد و کمک می‌خواهد.", "۱", "۱"],
-    "ps": ["راپور", "۴", "۱۴۰۵/۱۰/۱", "۱", "#", "۱۴", "ډنډ",
+    "ps": ["راپور", "۴", "۱۴۰۵/۱۰/۱", "۱", "۱", "ډنډ",
            "ماشومان له ښوونځي څخه ایستل شوي دي.", "۲", "۲"],
-    "ar": ["بَلَاغ", "٢", "٢٠٢٧/١/١", "١٥/١١/٢٠٢٦", "#", "١٤", "المعلا",
+    "ar": ["بَلَاغ", "٢", "٢٠٢٧/١/١", "١٥/١١/٢٠٢٦", "١", "المعلا",
            "تلقى مدافع عن حقوق الإنسان تهديدات بالقتل.", "١", "١"],
-    "fr": ["signaler", "5", "demain", "3", "#", "14", "Dand",
+    "fr": ["signaler", "5", "demain", "3", "1", "Dand",
            "Des familles déplacées dorment dehors sans aide.", "2", "1"],
 }
 STATUS = {"en": "status", "fa": "وضعیت", "ps": "حالت", "ar": "الحالة", "fr": "statut"}

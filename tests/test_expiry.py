@@ -21,7 +21,8 @@ def test_an_idle_session_expires_and_the_person_is_told_how_to_resume(services):
     assert expire_sessions(services) == 0
     with time_machine.travel(now() + dt.timedelta(minutes=121), tick=False):
         assert expire_sessions(services) == 1
-        assert person.replies() == ["We stopped waiting for your answer. Send MENU to continue."]
+        assert person.replies() == [
+            "We paused here because no answer came. When you are ready, send MENU to go on."]
     assert sessions(services) == 0
 
 

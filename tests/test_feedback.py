@@ -93,7 +93,7 @@ def test_a_report_description_in_several_sms_is_joined_and_the_question_not_repe
     with at(12):
         assert sim.say("away in a car.") == []
     with at(20):
-        assert sim.say("2")[0].startswith("Keep your name off this report?")
+        assert sim.say("2")[0].startswith("Do you want to stay anonymous?")
     with at(22):
         say_all(sim, ["2"])
     assert reports(services)[0].description == (

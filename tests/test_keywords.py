@@ -11,7 +11,7 @@ def test_help_answers_and_repeats_the_open_question(services):
     person.say("hi")
     person.say("1")
     replies = person.say("HELP")
-    assert replies[0].startswith("Mashwara: send MENU for options")
+    assert replies[0].startswith("Mashwara: send MENU for feedback, reports")
     assert replies[1].startswith("Mashwara keeps your name")  # the consent question again
     assert person.say("1")[0] == "What is your name?\n1. Skip"
 
@@ -55,7 +55,7 @@ def test_delete_erases_after_confirmation(services):
     contact_id, _, address = make_contact(services, name="Zarghuna")
     person = chat(services, address=address)
     assert "Are you sure?" in person.say("DELETE")[0]
-    assert person.say("2")[0] == "Nothing was erased."
+    assert person.say("2")[0] == "Nothing was erased. Send MENU for options."
     person.say("DELETE")
     assert person.say("1")[0] == "Your data has been erased. Goodbye."
     with services.database.read() as db:

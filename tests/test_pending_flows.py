@@ -51,7 +51,7 @@ def test_it_starts_after_a_conversation_left_unanswered_expires(services):
     with time_machine.travel(now() + dt.timedelta(hours=3), tick=False):
         expire_sessions(services)
         replies = person.replies()
-    assert replies[0].startswith("We stopped waiting") and replies[1].startswith(TOPIC_QUESTION)
+    assert replies[0].startswith("We paused here") and replies[1].startswith(TOPIC_QUESTION)
 
 
 def test_an_unregistered_person_is_not_offered_anything(services):

@@ -83,7 +83,7 @@ def test_out_of_range_answer_asks_again_then_gives_up(services):
     assert "What is your role?" in first
     person.say("banana")
     gave_up = person.say("99")[0]
-    assert gave_up.startswith("Let us stop here.")
+    assert gave_up.startswith("Sorry, we did not understand each other.")
     assert contact_of(services, person).status == ContactStatus.NEW
 
 

@@ -86,7 +86,7 @@ def test_an_out_of_range_answer_is_asked_again_and_three_end_with_help(services)
     assert first.startswith("Please reply with a number from 1 to 8.")
     assert "1. Human-rights violation" in first
     sim.say("twelve")
-    assert sim.say("99")[0].startswith("Let us stop here.")
+    assert sim.say("99")[0].startswith("Sorry, we did not understand each other.")
     assert reports(services) == []
 
 

@@ -72,7 +72,8 @@ def test_a_status_change_is_recorded_and_told_to_a_named_reporter(services):
     code = file(services, sim, ["راپور", "۱", "۱", "#", "۱۴", "ډنډ", "وهل ټکول", "۲", "۲"])
     sim.replies()
     assert set_status(services, code, "referred", note="Sent to the AIHRC office") is not None
-    assert sim.replies() == [f"ستاسو راپور {code} اوس: یو همکار ته لېږل شوی."]
+    assert sim.replies() == [
+        f"ستاسو د راپور {code} حالت بدل شو: یوې همکارې ادارې ته لېږل شوی چې مرسته کولی شي."]
     with services.database.read() as db:
         (change,) = db.scalars(select(ReportChange)).all()
     assert (change.old_status, change.status, change.by, change.note) == (
@@ -131,7 +132,7 @@ def test_an_urgent_report_alerts_coordinators_without_the_reporter(alerting, set
     assert sorted((m.channel, address) for m, address, _ in alerts) == [
         ("sms", "+93799000111"), ("sms", "+93799000222"), ("telegram", "-100123")]
     for message, _, status in alerts:
-        assert message.text == f"URGENT report {code}: Human-rights violation, Kabul."
+        assert message.text == f"URGENT report {code}: Human-rights violation, Herat."
         assert status == ContactStatus.STAFF and message.direction == Direction.OUT
     result = run_cli(settings, "export", "contacts")
     assert "+93799000111" not in result.stdout and "-100123" not in result.stdout
@@ -174,7 +175,7 @@ def test_a_sentence_that_starts_like_status_is_not_the_keyword(services):
     say_all(sim, ["۲", "۲"])
     assert reports(services)[0].description == "وضعیت امنیتی در قریه ما خراب است"
     assert sim.say("status of the clinic is bad")[0].startswith("ببخشید، نفهمیدم.")
-    assert sim.say("STATUS R7K3Q")[0].startswith("گزارشی با این کد پیدا نشد.")
+    assert sim.say("STATUS R7K3Q")[0].startswith("گزارشی با این کود پیدا نشد.")
 
 
 def test_guessing_codes_by_the_dozen_is_slowed_down(settings):

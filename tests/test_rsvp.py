@@ -33,7 +33,7 @@ def person(services, lang="en"):
 def test_yes_without_an_invitation_is_explained(services):
     _, someone = person(services, "fa")
     assert someone.say("yes") == [
-        "شما دعوت بی\u200cجواب ندارید. برای دیدن جلسه\u200cها جلسات بفرستید."]
+        "شما دعوت بی\u200cجواب ندارید. برای دیدن جلسه\u200cها «جلسات» بفرستید."]
 
 
 def test_several_open_invitations_ask_which_meeting(services):
@@ -121,9 +121,9 @@ def test_cancellation_reaches_all_but_no_and_stops_reminders(services, frozen):
     no.say("no")
     with services.database.write() as db:
         service.cancel(db, db.get(Meeting, meeting_id), services.settings, now())
-    assert yes.replies()[0].startswith("لغوه شوه: د ډنډ ولسوالۍ شورا\nدرېنۍ ۱۰ لیندۍ")
+    assert yes.replies()[0].startswith("لغوه شوه: د ډنډ ولسوالۍ شورا\nسه شنبه ۱۰ لیندۍ")
     assert no.replies() == []
-    assert yes.say("yes") == ["د ډنډ ولسوالۍ شورا لغوه شوه."]
+    assert yes.say("yes") == ["د ډنډ ولسوالۍ شورا: غونډه لغوه شوې ده."]
     frozen.move_to(dt.datetime(2026, 12, 1, 3, 30, tzinfo=dt.UTC))
     assert tick(services) == 0 and yes.replies() == []
 
@@ -181,7 +181,7 @@ def test_check_in_needs_an_invitation_and_the_right_code(services, frozen):
     meeting_id = make_meeting(services)
     invite(services, meeting_id, invited_id)
     invited.replies()
-    assert invited.say("حاضر") == ["أرسل رمز الاجتماع، مثلاً حاضر ٤٨٢١."]
+    assert invited.say("حاضر") == ["أرسل رمز الاجتماع، مثلاً «حاضر ٤٨٢١»."]
     assert "٤٨٢١" in invited.say("حاضر ٤٨٢١")[0]  # too early: not open yet
     frozen.move_to(dt.datetime(2026, 12, 1, 5, 0, tzinfo=dt.UTC))  # half an hour before
     assert stranger.say("HERE 4821") == [

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.accounts.tokens import revoke_owned
 from bot.core.clock import now
+from bot.core.refusal import Refusal
 from bot.store import Role, User
 
 # argon2-cffi's defaults are RFC 9106's "low memory" argon2id profile (64 MiB, t=3).
@@ -25,20 +26,20 @@ MIN_PASSWORD = 10
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-class AccountError(ValueError):
+class AccountError(Refusal):
     pass
 
 
 def normal_email(email: str) -> str:
     email = email.strip().lower()
     if len(email) > 254 or not EMAIL.match(email):
-        raise AccountError(f"not an e-mail address: {email!r}")
+        raise AccountError("account.error.email", email=repr(email))
     return email
 
 
 def check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise AccountError(f"a password needs at least {MIN_PASSWORD} characters")
+        raise AccountError("account.error.password", n=MIN_PASSWORD)
 
 
 def find_user(db: Session, email: str) -> User | None:
@@ -48,10 +49,10 @@ def find_user(db: Session, email: str) -> User | None:
 def create_user(db: Session, email: str, password: str, role: str) -> User:
     email = normal_email(email)
     if role not in Role.ALL:
-        raise AccountError(f"role must be one of {', '.join(Role.ALL)}")
+        raise AccountError("account.error.role", roles=", ".join(Role.ALL))
     check_password_strength(password)
     if find_user(db, email):
-        raise AccountError(f"{email} already has an account")
+        raise AccountError("account.error.taken", email=email)
     user = User(email=email, password_hash=HASHER.hash(password), role=role, created_at=now())
     db.add(user)
     db.flush()

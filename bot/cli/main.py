@@ -137,18 +137,42 @@ def chat(lang: str | None, address: str) -> None:
     """Talk to the flows in this terminal, as a community member on the simulator channel."""
     from bot.pipeline.simulator import Simulator
 
+    logging.getLogger("alembic").setLevel(logging.WARNING)  # not into the conversation
     services = _services()
     services.upgrade()
     sim = Simulator(services, address, language=lang)
+    turn = threading.Lock()  # one of: your message and its replies, or a look for pushes
+    stop = threading.Event()
+    threading.Thread(target=_pushed, args=(sim, turn, stop), daemon=True).start()
     click.echo(f"Simulator: you are {address}. Say hello to begin; Ctrl+D to leave.")
-    while True:
-        try:
-            text = input("> ")
-        except (EOFError, KeyboardInterrupt):
+    try:
+        while True:
+            try:
+                text = input("> ")
+            except (EOFError, KeyboardInterrupt):
+                click.echo()
+                return
+            with turn:
+                _show(sim.say(text))
+    finally:
+        stop.set()
+
+
+def _pushed(sim, turn: threading.Lock, stop: threading.Event) -> None:
+    """Shows what reaches the person unasked (an invitation, an announcement, a report's
+    new status) as it arrives, not after the next Enter."""
+    while not stop.wait(1.0):
+        with turn:
+            arrived = sim.replies(wait=0)
+        if arrived:
             click.echo()
-            return
-        for line in sim.say(text):
-            click.echo(click.style(line, fg="green"))
+            _show(arrived)
+            click.echo("> ", nl=False)
+
+
+def _show(replies: list[str]) -> None:
+    for line in replies:
+        click.echo(click.style(line, fg="green"))
 
 
 def _date(_ctx, _param, value: str | None):
@@ -248,18 +272,35 @@ def flows() -> None:
 
 
 @flows.command("check")
-def flows_check() -> None:
-    """Check the flows, the keywords and that every language has every message."""
+@click.option("--segments", is_flag=True, help="Print what each message costs in SMS.")
+@click.option("--write-budgets", is_flag=True,
+              help="Record today's SMS costs as the budgets (after a reviewed change).")
+def flows_check(segments: bool, write_budgets: bool) -> None:
+    """Check the flows, the keywords, that every language has every message, the SMS
+    budget of each message and the glossary's words."""
     from bot import features
+    from flows import cost
     from flows.check import problems
 
     features.install()
+    if write_budgets:
+        cost.write_budgets()
+    if segments:
+        _print_segments(cost.table(cost.budgets()["domains"]))
     found = problems()
     for problem in found:
         click.echo(f"- {problem}", err=True)
     if found:
         sys.exit(1)
     click.echo("Flows, keywords and translations are complete.")
+
+
+def _print_segments(costs: dict[str, dict[str, int]]) -> None:
+    from locales import LANGUAGES
+
+    click.echo(f"{'message':40}" + "".join(f"{lang:>4}" for lang in LANGUAGES))
+    for msgid, row in costs.items():
+        click.echo(f"{msgid:40}" + "".join(f"{row.get(lang, '-'):>4}" for lang in LANGUAGES))
 
 
 # Each feature's commands live in bot/cli/; imported here, last, to keep start-up

@@ -52,7 +52,7 @@ def _run(work):
 def _meeting(db, meeting_id: int) -> Meeting:
     meeting = db.get(Meeting, meeting_id)
     if meeting is None:
-        raise service.MeetingError(f"no meeting {meeting_id}; see `mashwara meetings list`")
+        raise service.MeetingError("meeting.error.unknown", id=meeting_id)
     return meeting
 
 

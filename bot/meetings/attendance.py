@@ -55,15 +55,15 @@ def outcome(db: Session, meeting: Meeting, summary: dict, settings: Settings, no
             everyone: bool = False) -> Fanout:
     """Sends the summary to those who came (or to every invitee) and closes the meeting."""
     if meeting.status == MeetingStatus.CANCELLED:
-        raise MeetingError(f"meeting {meeting.id} was cancelled")
+        raise MeetingError("meeting.error.cancelled", id=meeting.id)
     if meeting.starts_at > now:
-        raise MeetingError(f"meeting {meeting.id} has not started yet")
+        raise MeetingError("meeting.error.not_started", id=meeting.id)
     if not any(summary.values()):
-        raise MeetingError("the outcome needs a text")
+        raise MeetingError("meeting.error.no_outcome")
     people = [(i, c) for i, c in invitees(db, meeting, sent=None)
               if everyone and i.invited_at is not None or i.attended]
     if not people:
-        raise MeetingError("nobody to send it to: mark attendance first, or use --all")
+        raise MeetingError("meeting.error.nobody_attended")
     meeting.outcome, meeting.status = summary, MeetingStatus.HELD
     result = Fanout()
     for _invitation, contact in people:

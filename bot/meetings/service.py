@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.config import Settings
 from bot.core.db import insert_ignore
+from bot.core.refusal import Refusal
 from bot.meetings import reminders, texts
 from bot.meetings.rsvp import ACTIVE, offer_digits
 from bot.outbound.notify import notify, translator
@@ -30,7 +31,7 @@ from bot.store import (
 )
 
 
-class MeetingError(ValueError):
+class MeetingError(Refusal):
     pass
 
 
@@ -47,8 +48,7 @@ def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise MeetingError(f"unknown time zone {name!r}; use an IANA name such as Asia/Kabul,"
-                           " Asia/Aden or Africa/Casablanca") from None
+        raise MeetingError("meeting.error.time_zone", name=repr(name)) from None
 
 
 def to_utc(local: dt.datetime, time_zone: str) -> dt.datetime:
@@ -57,7 +57,7 @@ def to_utc(local: dt.datetime, time_zone: str) -> dt.datetime:
 
 def _must_be_future(starts_at: dt.datetime, now: dt.datetime) -> None:
     if starts_at <= now:
-        raise MeetingError("that time is in the past; give a time still to come")
+        raise MeetingError("meeting.error.past")
 
 
 def new_code(db: Session) -> str:
@@ -73,13 +73,13 @@ def create(db: Session, *, title: dict, local_start: dt.datetime, time_zone: str
            description: dict | None = None, organiser_id: int | None = None,
            quorum: int | None = None, reminder_minutes: Iterable[int] = (1440, 120)) -> Meeting:
     if not any(title.values()):
-        raise MeetingError("a meeting needs a title")
+        raise MeetingError("meeting.error.title")
     starts_at = to_utc(local_start, time_zone)
     _must_be_future(starts_at, now)
     if duration_minutes <= 0 or (quorum is not None and quorum < 0):
-        raise MeetingError("duration and quorum must be positive")
+        raise MeetingError("meeting.error.positive")
     if organiser_id is not None and db.get(Contact, organiser_id) is None:
-        raise MeetingError(f"no contact {organiser_id} to be the organiser")
+        raise MeetingError("meeting.error.organiser", id=organiser_id)
     meeting = Meeting(
         title=title, description=description, place=place, starts_at=starts_at,
         time_zone=time_zone, duration_minutes=duration_minutes, organiser_id=organiser_id,
@@ -110,7 +110,7 @@ def add_invitees(db: Session, meeting: Meeting, contact_ids: Iterable[int] = (),
 
 def _open(meeting: Meeting, now: dt.datetime) -> None:
     if meeting.status not in ACTIVE:
-        raise MeetingError(f"meeting {meeting.id} is {meeting.status}")
+        raise MeetingError("meeting.error.status", id=meeting.id, status=meeting.status)
     _must_be_future(meeting.starts_at, now)
 
 
@@ -132,8 +132,7 @@ def send_invitations(db: Session, meeting: Meeting, settings: Settings,
     _open(meeting, now)
     pending = invitees(db, meeting, sent=False)
     if not pending:
-        raise MeetingError(f"meeting {meeting.id} has nobody left to invite; add people with"
-                           " --group or --contact")
+        raise MeetingError("meeting.error.nobody_left", id=meeting.id)
     result = Fanout()
     for invitation, contact in pending:
         if _reach(db, meeting, invitation, contact, settings, now, "meetings.invitation",

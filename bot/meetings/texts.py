@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.config import Settings
 from bot.store import Meeting
+from bot.text import places
 from bot.text.calendar import local_date, local_time
 from bot.text.keywords import KEYWORDS
 from bot.text.normalize import localize_digits
@@ -31,8 +32,9 @@ def local_start(meeting: Meeting) -> dt.datetime:
 
 def when(meeting: Meeting, t: Translator, settings: Settings) -> str:
     start = local_start(meeting)
-    return t("meetings.when", date=local_date(start.date(), t.language, settings.hijri_dates),
-             time=local_time(start, t.language))
+    country = places.load(settings.places).country
+    date = local_date(start.date(), t.language, settings.hijri_dates, country)
+    return t("meetings.when", date=date, time=local_time(start, t.language))
 
 
 def title(meeting: Meeting, t: Translator, settings: Settings) -> str:

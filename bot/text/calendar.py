@@ -4,7 +4,10 @@ Dari and Pashto readers get the Solar Hijri date with the Afghan month names (Ha
 Sawr ... not the Iranian Farvardin ...) and the Gregorian date beside it; Arabic
 readers get the Gregorian date, with the Umm al-Qura Hijri date where the deployment
 asks for it; everyone else the Gregorian date. The conversions come from `jdatetime`
-and `hijridate`; names of Gregorian months and weekdays from Babel's CLDR data.
+and `hijridate`. The names of weekdays and months are the project's own, like the
+Afghan month names, so that a library update cannot change what people read (CLDR
+once gave Pashto Saturday as «اونۍ», "week"); Moroccan readers get the month names
+used in Morocco (ماي، يوليوز، غشت ...).
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ import datetime as dt
 from functools import lru_cache
 
 import jdatetime
-from babel.dates import format_date
 from hijridate import Gregorian
 
 from bot.text.normalize import localize_digits
@@ -24,7 +26,29 @@ AFGHAN_MONTHS = {
     "ps": ("وری", "غویی", "غبرګولی", "چنګاښ", "زمری", "وږی",
            "تله", "لړم", "لیندۍ", "مرغومی", "سلواغه", "کب"),
 }
-BABEL_LOCALES = {"fa": "fa_AF", "ps": "ps", "ar": "ar", "fr": "fr", "en": "en"}
+# Monday first, as datetime.date.weekday() counts.
+WEEKDAYS = {
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
+    "ar": ("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد"),
+    "fa": ("دوشنبه", "سه\u200cشنبه", "چهارشنبه", "پنجشنبه", "جمعه", "شنبه", "یکشنبه"),
+    # The names Afghan Pashto readers use; CLDR's «اونۍ» for Saturday also means "week".
+    "ps": ("دوشنبه", "سه شنبه", "چهارشنبه", "پنجشنبه", "جمعه", "شنبه", "یکشنبه"),
+}
+GREGORIAN_MONTHS = {
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"),
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+           "septembre", "octobre", "novembre", "décembre"),
+    "ar": ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر",
+           "أكتوبر", "نوفمبر", "ديسمبر"),
+    "ar-MA": ("يناير", "فبراير", "مارس", "أبريل", "ماي", "يونيو", "يوليوز", "غشت", "شتنبر",
+              "أكتوبر", "نونبر", "دجنبر"),
+    "fa": ("جنوری", "فبروری", "مارچ", "اپریل", "می", "جون", "جولای", "اگست", "سپتمبر",
+           "اکتوبر", "نومبر", "دسمبر"),
+    "ps": ("جنوري", "فبروري", "مارچ", "اپریل", "مۍ", "جون", "جولای", "اګست", "سېپتمبر",
+           "اکتوبر", "نومبر", "دسمبر"),
+}
 
 
 def solar_hijri(day: dt.date, language: str) -> str:
@@ -39,25 +63,30 @@ def lunar_hijri(day: dt.date) -> str:
     return f"{hijri.day} {hijri.month_name('ar')} {hijri.year} هـ"
 
 
-def gregorian(day: dt.date, language: str, weekday: bool = False) -> str:
-    pattern = "EEEE d MMMM y" if weekday else "d MMMM y"
-    return format_date(day, pattern, locale=BABEL_LOCALES.get(language, "en"))
+def gregorian(day: dt.date, language: str, weekday: bool = False, country: str = "") -> str:
+    """1 December 2026 (or Tuesday 1 December 2026), in the words of `language`, with
+    the month names of `country` where they differ (Morocco)."""
+    months = GREGORIAN_MONTHS.get(f"{language}-{country}") or GREGORIAN_MONTHS.get(
+        language, GREGORIAN_MONTHS["en"])
+    text = f"{day.day} {months[day.month - 1]} {day.year}"
+    return f"{weekday_name(day, language)} {text}" if weekday else text
 
 
 def weekday_name(day: dt.date, language: str) -> str:
-    return format_date(day, "EEEE", locale=BABEL_LOCALES.get(language, "en"))
+    return WEEKDAYS.get(language, WEEKDAYS["en"])[day.weekday()]
 
 
 @lru_cache(maxsize=512)  # a fan-out writes the same few dates thousands of times
-def local_date(day: dt.date, language: str, hijri: bool = False) -> str:
-    """The date written for a reader of `language`, digits in their script."""
+def local_date(day: dt.date, language: str, hijri: bool = False, country: str = "") -> str:
+    """The date written for a reader of `language` in `country` (the deployment's places),
+    digits in their script."""
     if language in AFGHAN_MONTHS:
         text = f"{weekday_name(day, language)} {solar_hijri(day, language)}"
         text += f" ({gregorian(day, language)})"
     elif language == "ar" and hijri:
-        text = f"{gregorian(day, language, weekday=True)} ({lunar_hijri(day)})"
+        text = f"{gregorian(day, language, True, country)} ({lunar_hijri(day)})"
     else:
-        text = gregorian(day, language, weekday=True)
+        text = gregorian(day, language, True, country)
     return localize_digits(text, language)
 
 

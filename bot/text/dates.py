@@ -2,7 +2,8 @@
 
 Day first (Afghanistan, Yemen and Morocco write it so). Digits in any script arrive
 as ASCII after normalize(). A year from 1300 to 1499 is a Solar Hijri year, the
-calendar Afghans use, with the Afghan month names (حمل ... حوت) understood too; in
+calendar Afghans use, with the Afghan month names in Dari (حمل ... حوت) and Pashto
+(وری ... کب) understood too; in
 Arabic such a year would be lunar Hijri, which is not converted (asked again).
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from bot.text.calendar import AFGHAN_MONTHS
 from bot.text.normalize import normalize
 
 _NUMERIC = re.compile(r"^(\d{1,4})\s*[/\-.\s]\s*(\d{1,2})(?:\s*[/\-.\s]\s*(\d{1,4}))?$")
@@ -21,9 +23,9 @@ _LATIN_MONTHS = {
     "jun": 6, "juin": 6, "jul": 7, "juil": 7, "aug": 8, "aou": 8, "sep": 9, "oct": 10,
     "nov": 11, "dec": 12,
 }
-_SOLAR_MONTHS = {normalize(name): number for number, name in enumerate(
-    ("حمل", "ثور", "جوزا", "سرطان", "اسد", "سنبله", "میزان", "عقرب", "قوس", "جدی", "دلو",
-     "حوت"), start=1)}
+# The Dari and the Pashto names (حمل ... حوت, وری ... کب), as the bot itself prints them.
+_SOLAR_MONTHS = {normalize(name): number for names in AFGHAN_MONTHS.values()
+                 for number, name in enumerate(names, start=1)}
 SOLAR_YEARS = range(1300, 1500)
 
 

@@ -24,6 +24,9 @@ class Keyword:
     # An everyday answer word (YES, NO): while another flow is asking a question, it is
     # that flow's answer ("no" to the consent question), not this keyword.
     defers_to_session: bool = False
+    # A word that is also a name or an everyday word (fa «نظر» is FEEDBACK and the name
+    # Nazar): while a flow waits for free text ("What is your name?"), it is the answer.
+    defers_to_text: bool = False
     # What an argument must look like (normalised text); anything else is not this
     # keyword, so "وضعیت امنیتی خراب است" (the situation is bad) stays an answer.
     argument_pattern: str | None = None
@@ -31,7 +34,12 @@ class Keyword:
     def display(self, language: str) -> str:
         """How to write this keyword for a reader of `language`."""
         alias = self.aliases.get(language, ()) or self.aliases["en"]
-        return alias[0].upper() if alias[0].isascii() else alias[0]
+        return alias[0].upper() if _latin(alias[0]) else alias[0]
+
+
+def _latin(word: str) -> bool:
+    """Written in Latin letters, so capitals make it stand out (PRÉSENT, MENU)."""
+    return all(ord(c) < 0x0590 for c in word)
 
 
 KEYWORDS: dict[str, Keyword] = {}

@@ -89,11 +89,22 @@ def to_ascii_digits(text: str) -> str:
 
 
 _NATIVE_DIGITS = {"fa": "۰۱۲۳۴۵۶۷۸۹", "ps": "۰۱۲۳۴۵۶۷۸۹", "ar": "٠١٢٣٤٥٦٧٨٩"}
+# Where Arabic is written with the digits 0-9 (the Maghreb).
+WESTERN_ARABIC_COUNTRIES = frozenset({"MA", "DZ", "TN", "LY", "MR"})
+_deployment = {"country": ""}
+
+
+def use_country(country: str) -> None:
+    """The country of the deployment's places (Services sets it from the places file)."""
+    _deployment["country"] = country
 
 
 def localize_digits(text: str, language: str | None) -> str:
     """ASCII digits written in the script of `language` (Dari and Pashto use the
-    Persian forms, Arabic the Arabic-Indic ones)."""
+    Persian forms, Arabic the Arabic-Indic ones, except where the deployment's country
+    writes Arabic with 0-9: Moroccans do)."""
+    if language == "ar" and _deployment["country"] in WESTERN_ARABIC_COUNTRIES:
+        return text
     digits = _NATIVE_DIGITS.get(language or "")
     if not digits:
         return text

@@ -49,7 +49,7 @@ def _local(value: str) -> dt.datetime:
     try:
         return dt.datetime.fromisoformat(value)
     except ValueError:
-        raise service.MeetingError(_("dash.meeting.bad_time")) from None
+        raise service.MeetingError("dash.meeting.bad_time") from None
 
 
 def _int(name: str, default: int | None = None, low: int = 0, high: int = 100_000) -> int | None:
@@ -57,7 +57,7 @@ def _int(name: str, default: int | None = None, low: int = 0, high: int = 100_00
     if not raw:
         return default
     if not raw.isdigit() or not low <= int(raw) <= high:
-        raise service.MeetingError(_("dash.meeting.bad_number"))
+        raise service.MeetingError("dash.meeting.bad_number")
     return int(raw)
 
 
@@ -87,7 +87,7 @@ def create():
                          {"groups": group_ids, "invited": invited})
             meeting_id = meeting.id
     except service.MeetingError as error:
-        flash(str(error), "error")
+        flash(error.text(_), "error")
         return redirect(url_for("meetings.index"))
     flash(_("dash.meeting.created"))
     return redirect(url_for("meetings.show", meeting_id=meeting_id))
@@ -123,7 +123,7 @@ def _act(meeting_id: int, work, action: str | None, done: str):
             if action:
                 audit.record(db, actor(), action, "meeting", meeting.id, details)
     except service.MeetingError as error:
-        flash(str(error), "error")
+        flash(error.text(_), "error")
     else:
         flash(_(done))
     return redirect(url_for("meetings.show", meeting_id=meeting_id))

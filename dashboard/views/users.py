@@ -38,7 +38,7 @@ def create():
                                form.get("role", ""))
             record(db, "user.create", "user", user.id, {"role": user.role})
     except AccountError as error:
-        flash(str(error), "error")
+        flash(error.text(_), "error")
     else:
         flash(_("dash.user.created"), "ok")
     return redirect(url_for("users.index"))

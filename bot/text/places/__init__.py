@@ -1,7 +1,9 @@
 """The list of provinces (or governorates, or regions) a deployment asks about.
 
 `MASHWARA_PLACES` names a bundled list (`afghanistan`, ...) or a JSON file of the
-same shape: {"country", "timezone", "places": [{"code", "names": {lang: name}}]}.
+same shape: {"country", "level", "timezone", "places": [{"code", "names": {lang: name}}]}.
+`level` names what the places are (province, governorate or region), so the questions
+say it: the bot asks a Moroccan for a region and an Afghan for a province.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class Geography:
     country: str
     timezone: str
     places: tuple[Place, ...]
+    level: str = "province"
 
     def get(self, code: str | None) -> Place | None:
         return next((p for p in self.places if p.code == code), None)
@@ -44,4 +47,4 @@ def load(name: str) -> Geography:
         raise ValueError(f"MASHWARA_PLACES: no list named {name!r}; bundled: {bundled()}")
     data = json.loads(path.read_text(encoding="utf-8"))
     places = tuple(Place(p["code"], p["names"]) for p in data["places"])
-    return Geography(data["country"], data["timezone"], places)
+    return Geography(data["country"], data["timezone"], places, data.get("level", "province"))
