@@ -82,7 +82,7 @@ def set_role(db: Session, user: User, role: str) -> int:
     """Changes the role, ends the account's sessions and revokes its API tokens (made
     under the old role); returns how many tokens were revoked."""
     if role not in Role.ALL:
-        raise AccountError(f"role must be one of {', '.join(Role.ALL)}")
+        raise AccountError("account.error.role", roles=", ".join(Role.ALL))
     user.role = role
     end_sessions(user)
     return revoke_owned(db, user.id)
