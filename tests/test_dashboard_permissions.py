@@ -66,7 +66,8 @@ def _samples(services) -> dict:
             "token_id": token_id, "name": "contacts", "fmt": "csv", "filename": "app.css",
             "code": code, "meeting_id": meeting_id, "broadcast_id": broadcast_id,
             "conversation_id": conversation_id, "referral_id": referral_id,
-            "consultation_id": consultation_id, "recommendation_id": recommendation_id}
+            "consultation_id": consultation_id, "recommendation_id": recommendation_id,
+            "secret": "not-the-secret"}
 
 
 def _routes(app, prefix: str):

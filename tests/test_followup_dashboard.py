@@ -123,7 +123,7 @@ def test_the_api_asks_replies_reads_and_closes(app, services):
     assert (listed["id"], listed["unread"], listed["subject"]) == (conversation_id, 1, code)
     thread = api.get(f"/api/v1/conversations/{conversation_id}", headers=headers).json
     assert [m["text"] for m in thread["messages"]][-2:] == [
-        f"ستاسو د راپور {code} په اړه: {QUESTION}\nد ځواب لپاره همدې پیغام ته ځواب ولیږئ.",
+        f"ستاسو د راپور {code} په اړه: {QUESTION}\nد ځواب لپاره همدې پیغام ته ځواب ولېږئ.",
         "د ښوونځي تر څنګ"]
     sent = api.post(f"/api/v1/conversations/{conversation_id}/messages",
                     json={"text": "مننه"}, headers=headers)

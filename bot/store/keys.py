@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from cryptography.fernet import Fernet, InvalidToken
-from sqlalchemy import Table, Text, select, type_coerce, update
+from sqlalchemy import Table, Text, select, tuple_, type_coerce, update
 
 from bot.core.crypto import keyring
 from bot.core.db import Database
@@ -44,17 +44,20 @@ def _raw(table: Table, name: str):
 
 
 def _batches(database: Database, target: Target) -> Iterator[list]:
-    (key,) = target.table.primary_key.columns  # every encrypted table has one key column
+    """Rows as (primary key values..., encrypted tokens...), in key order, a batch at a
+    time; a key of several columns (an answer's response and question) as well."""
+    keys = tuple(target.table.primary_key.columns)
     last = None
     while True:
-        query = select(key, *(_raw(target.table, c) for c in target.columns)).order_by(key)
+        query = (select(*keys, *(_raw(target.table, c) for c in target.columns))
+                 .order_by(*keys))
         if last is not None:
-            query = query.where(key > last)
+            query = query.where(tuple_(*keys) > tuple_(*last))
         with database.read() as db:
             rows = db.execute(query.limit(BATCH)).all()
         if not rows:
             return
-        last = rows[-1][0]
+        last = rows[-1][:len(keys)]
         yield rows
 
 
@@ -64,19 +67,20 @@ def rotate(database: Database, progress: Callable[[str, int], None] = lambda *_:
     newest = Fernet(ring.keys[0])
     changed = 0
     for target in targets():
-        (key,) = target.table.primary_key.columns
+        keys = tuple(target.table.primary_key.columns)
         for rows in _batches(database, target):
             updates = []
             for row in rows:
                 values = {}
-                for name, token in zip(target.columns, row[1:], strict=True):
+                for name, token in zip(target.columns, row[len(keys):], strict=True):
                     if token is not None and not _readable(newest, token):
                         values[name] = ring.rotate(token)
                 if values:
-                    updates.append((row[0], values))
+                    updates.append((row[:len(keys)], values))
             with database.write() as db:
                 for ident, values in updates:
-                    db.execute(update(target.table).where(key == ident)
+                    where = [key == value for key, value in zip(keys, ident, strict=True)]
+                    db.execute(update(target.table).where(*where)
                                .values({k: type_coerce(v, Text) for k, v in values.items()}))
             changed += sum(len(v) for _, v in updates)
             progress(target.table.name, len(rows))

@@ -42,7 +42,11 @@ def _operation(route: Route) -> dict:
     if route.response is not None:
         success["content"] = _json(route.response)
     responses = {str(status): success for status in (route.status, *route.also)}
-    for status in route.errors:
+    # What the registry itself answers (registry._call): a bad query 400, a body that is
+    # not JSON 400, a body off its schema 422; documented for every route that takes them.
+    given = set(route.errors) | ({400} if route.query or route.body else set())
+    given |= {422} if route.body else set()
+    for status in sorted(given):
         responses[str(status)] = {"description": REASONS[status], "content": _json(ErrorBody)}
     operation = {
         "operationId": route.name, "summary": route.summary, "tags": [route.tag],
