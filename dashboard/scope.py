@@ -177,7 +177,8 @@ def describe(db: Session, area: Area, places_name: str, language: str) -> str:
         place = geography.get(code)
         parts.append(place.name(language) if place else code)
     if area.groups:
-        names = dict(db.execute(select(Group.id, Group.name).where(Group.id.in_(area.groups))))
+        named = select(Group.id, Group.name).where(Group.id.in_(area.groups))
+        names = dict(db.execute(named).all())
         parts += [names.get(ident, str(ident)) for ident in area.groups]
     return ", ".join(parts)
 
