@@ -5,7 +5,6 @@ province's rows is proved route by route in test_dashboard_permissions.py.)"""
 
 from __future__ import annotations
 
-
 from click.testing import CliRunner
 from sqlalchemy import select
 
