@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from sqlalchemy import select
 
 from bot.store import Contact, ContactStatus, GroupMember, Message, User
@@ -171,6 +172,21 @@ def test_groups_gain_and_lose_members(app, services):
     client.post(f"{group_url}/members/{contact_id}/remove", data={"csrf_token": token})
     with services.database.read() as db:
         assert db.scalars(select(GroupMember)).all() == []
+
+
+@pytest.mark.parametrize("written", ["+93700000123", "0700 000 123", "0093 700-000-123",
+                                     "۰۷۰۰ ۰۰۰ ۱۲۳"])
+def test_a_member_is_added_by_number_written_any_usual_way(app, services, written):
+    contact_id, _, _ = make_contact(services, channel="sms", address="+93700000123")
+    make_contact(services, channel="sms", address="+93700000124", name="Other")
+    client = signed_in(app, services, "coordinator")
+    token = csrf(client, "/dashboard/groups/")
+    group_url = client.post("/dashboard/groups/", data={
+        "name": "Herat shura", "csrf_token": token}).location
+    client.post(f"{group_url}/members", data={"contact": written, "csrf_token": token})
+    client.post(f"{group_url}/members", data={"contact": "0700 000 999", "csrf_token": token})
+    with services.database.read() as db:
+        assert db.scalars(select(GroupMember.contact_id)).all() == [contact_id]
 
 
 def test_the_simulator_page_talks_to_the_flows(app, services):
