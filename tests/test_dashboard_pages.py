@@ -189,6 +189,35 @@ def test_a_member_is_added_by_number_written_any_usual_way(app, services, writte
         assert db.scalars(select(GroupMember.contact_id)).all() == [contact_id]
 
 
+def test_destructive_buttons_are_in_the_warning_colour(app, services):
+    """Every button that removes, erases, cancels, closes, revokes or disables: the
+    pages a coordinator and an admin use, each destructive form's button is .danger."""
+    import re
+
+    from tests.dashboard_work import make_report
+    from tests.meeting_builders import make_meeting
+
+    contact_id, _, address = make_contact(services, channel="sms")
+    make_report(services)
+    meeting_id = make_meeting(services)
+    make_user(services, "viewer", email="v@example.org")
+    client = signed_in(app, services, "admin")
+    token = csrf(client, "/dashboard/groups/")
+    group_url = client.post("/dashboard/groups/", data={
+        "name": "Herat shura", "csrf_token": token}).location
+    client.post(f"{group_url}/members", data={"contact": address, "csrf_token": token})
+    destructive = re.compile(r'action="[^"]*/(remove|erase|cancel|close|revoke|disable)"'
+                             r'[^>]*>.*?<button([^>]*)>', re.S)
+    checked = 0
+    for page in (group_url, f"/dashboard/contacts/{contact_id}", "/dashboard/users/",
+                 f"/dashboard/meetings/{meeting_id}"):
+        html = client.get(page).get_data(as_text=True)
+        for action, attributes in destructive.findall(html):
+            assert "danger" in attributes, (page, action)
+            checked += 1
+    assert checked >= 4
+
+
 def test_the_simulator_page_talks_to_the_flows(app, services):
     client = signed_in(app, services, "coordinator")
     client.post("/dashboard/simulator/", data={
