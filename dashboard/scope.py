@@ -21,11 +21,15 @@ What "in the area" means, table by table:
 - broadcasts: those whose audience names a province or group of the area (a broadcast
   to everyone was not made for an area and is not shown).
 
-The simulator plays a test person of its own and is not narrowed.
+The simulator plays a test person of its own and is not narrowed. A route that has found
+its row inside the area and then has the system act on it (telling a reporter registered
+in another province that their report's status changed) does that part in
+`whole_store()`.
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask import current_app, g, has_request_context, request
@@ -139,7 +143,7 @@ def criteria(area: Area, broadcast_ids: list[int]) -> list:
 def current_area() -> Area:
     if not has_request_context():
         return Area()
-    if (request.endpoint or "").startswith(UNSCOPED_ENDPOINTS):
+    if (request.endpoint or "").startswith(UNSCOPED_ENDPOINTS) or g.get("area_paused"):
         return Area()
     return g.get("area") or Area()
 
@@ -156,6 +160,18 @@ def narrow(state: ORMExecuteState) -> None:
         g.area_criteria = criteria(area, _broadcast_ids(state.session, area))
     if g.area_criteria:
         state.statement = state.statement.options(*g.area_criteria)
+
+
+@contextmanager
+def whole_store():
+    """Within it, the system's own reads (a route's side effects) are not narrowed; what
+    they read must not be shown."""
+    paused = g.get("area_paused", False)
+    g.area_paused = True
+    try:
+        yield
+    finally:
+        g.area_paused = paused
 
 
 def install() -> None:
