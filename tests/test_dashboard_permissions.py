@@ -255,6 +255,45 @@ def test_a_scoped_account_sees_no_other_provinces_rows_on_any_route(app, service
     assert "In your area: Kabul" in client.get("/dashboard/overview/").get_data(as_text=True)
 
 
+def _marker_state(services, markers: dict) -> tuple:
+    from bot.store import Broadcast, Conversation
+
+    with services.database.read() as db:
+        return (db.get(Report, markers["code"]).status,
+                db.get(Contact, markers["contact_id"]).status,
+                db.get(Meeting, markers["meeting_id"]).status,
+                db.get(Broadcast, markers["broadcast_id"]).status,
+                db.get(Conversation, markers["conversation_id"]).status)
+
+
+def test_a_scoped_coordinator_changes_nothing_of_another_province(app, services):
+    """Every POST route aimed at the markers' ids, with the fields such forms send: none
+    succeeds, and the markers are as they were."""
+    samples = _samples(services)
+    markers, _ = _plant_markers(services)
+    before = _marker_state(services, markers)
+    _scoped(services, "coordinator", "kabul@example.org")
+    from tests.dashboard_builders import sign_in
+
+    client = app.test_client()
+    assert sign_in(client, "kabul@example.org").status_code == 302
+    token = csrf(client, "/dashboard/overview/")
+    form = {"csrf_token": token, "status": "closed", "confirm": "yes", "note": "x",
+            "text": "Markerword reply", "reason": "x", "assignee": "", "consent": "yes"}
+    checked = 0
+    for rule, method in _routes(app, "/dashboard"):
+        if method != "POST" or rule.endpoint in LAST or "simulator" in rule.endpoint:
+            continue
+        if not set(rule.arguments) & set(markers):
+            continue
+        url = _url(rule, {**samples, **markers})
+        status = client.post(url, data=form).status_code
+        assert status in (400, 403, 404, 409), url
+        checked += 1
+    assert checked >= 10
+    assert _marker_state(services, markers) == before
+
+
 def test_an_unscoped_coordinator_sees_the_markers(app, services):
     samples = _samples(services)
     markers, words = _plant_markers(services)

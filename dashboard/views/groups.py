@@ -101,6 +101,7 @@ def remove(group_id: int, contact_id: int):
         abort(404)
     with services().database.write() as db:
         _group(db, group_id)
+        get_or_404(db, Contact, contact_id)  # and inside the account's area
         db.execute(delete(GroupMember).where(GroupMember.group_id == group_id,
                                              GroupMember.contact_id == contact_id))
     return redirect(url_for("groups.show", group_id=group_id))
