@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 
 from bot.broadcasts import compose
 from bot.conversations import service as conversations
@@ -291,6 +292,20 @@ def test_a_scoped_coordinator_changes_nothing_of_another_province(app, services)
         assert status in (400, 403, 404, 409), url
         checked += 1
     assert checked >= 10
+    from bot.accounts.tokens import create_token
+    from bot.store import User
+
+    with services.database.write() as db:
+        owner = db.scalar(select(User.id).where(User.email == "kabul@example.org"))
+        headers = bearer(create_token(db, "scoped", "coordinator", owner)[1])
+    body = {k: v for k, v in form.items() if k != "csrf_token"}
+    for rule, method in _routes(app, "/api"):
+        if method == "GET" or not set(rule.arguments) & set(markers):
+            continue
+        url = _url(rule, {**samples, **markers})
+        response = app.test_client().open(url, method=method, headers=headers, json=body)
+        assert response.status_code in (400, 403, 404, 409, 422), f"{method} {url}"
+        checked += 1
     assert _marker_state(services, markers) == before
 
 
