@@ -162,6 +162,21 @@ def narrow(state: ORMExecuteState) -> None:
         state.statement = state.statement.options(*g.area_criteria)
 
 
+def confines(audience: dict | None) -> bool:
+    """True if an announcement to `audience` reaches only the signed-in account's area
+    (always, for an account without one): it names at least one province or group, and
+    only provinces and groups of the area. Sending happens later, outside the request,
+    so the hook cannot narrow it: a limited account must say its area."""
+    area = current_area()
+    if not area:
+        return True
+    audience = audience or {}
+    provinces = set(audience.get("provinces") or ())
+    groups = {int(i) for i in audience.get("groups") or () if str(i).isdigit()}
+    return bool(provinces or groups) and provinces <= set(area.provinces) \
+        and groups <= set(area.groups)
+
+
 @contextmanager
 def whole_store():
     """Within it, the system's own reads (a route's side effects) are not narrowed; what

@@ -147,3 +147,34 @@ def test_consultation_results_count_only_the_areas_answers(app, services, time_m
     assert (herat["sent"], herat["responses"]) == ("fewer than 5", "fewer than 5")
     assert set(herat["breakdowns"]["province"]["responses"]) == {"herat"}
     assert "Idea 0" not in str(herat)
+
+
+def test_a_scoped_account_announces_only_to_its_area(app, services):
+    """The send happens later, outside any request: the audience itself must lie inside
+    the area (the dashboard's composer and the API alike)."""
+    from bot.accounts.service import set_scope
+
+    make_contact(services, province="kabul")
+    make_contact(services, province="balkh")
+    user_id, email = make_user(services, "coordinator", email="k@example.org")
+    with services.database.write() as db:
+        set_scope(db, db.get(User, user_id), ["kabul"], [])
+    api = app.test_client()
+    headers = bearer(_token_of(services, user_id))
+
+    def post(audience):
+        return api.post("/api/v1/broadcasts", headers=headers, json={
+            "name": "Clinic", "timezone": "Asia/Kabul",
+            "texts": [{"language": "en", "text": "Clinic Monday"}], "audience": audience})
+
+    for outside in ({}, {"provinces": ["kabul", "balkh"]}, {"languages": ["en"]}):
+        refused = post(outside)
+        assert refused.status_code == 422 and "your area" in refused.json["error"]["message"]
+    assert post({"provinces": ["kabul"]}).status_code == 201
+    client = app.test_client()
+    assert sign_in(client, email).status_code == 302
+    page = client.post("/dashboard/broadcasts/", data={
+        "name": "Everyone", "text_en": "Hello", "when": "now", "timezone": "Asia/Kabul",
+        "csrf_token": csrf(client, "/dashboard/broadcasts/new")})
+    assert page.status_code == 422
+    assert "Name provinces or groups of your area" in page.get_data(as_text=True)
