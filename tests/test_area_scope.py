@@ -178,3 +178,32 @@ def test_a_scoped_account_announces_only_to_its_area(app, services):
         "csrf_token": csrf(client, "/dashboard/broadcasts/new")})
     assert page.status_code == 422
     assert "Name provinces or groups of your area" in page.get_data(as_text=True)
+
+
+def test_an_admin_makes_a_token_for_a_scoped_account_which_carries_its_area(app, services):
+    from bot.accounts.service import set_scope
+
+    make_contact(services, province="kabul")
+    make_contact(services, province="balkh")
+    user_id, email = make_user(services, "viewer", email="k@example.org")
+    with services.database.write() as db:
+        set_scope(db, db.get(User, user_id), ["kabul"], [])
+    _, admin_email = make_user(services, "admin", email="root@example.org")
+    admin = app.test_client()
+    assert sign_in(admin, admin_email).status_code == 302
+    token = csrf(admin, "/dashboard/tokens/")
+    too_high = admin.post("/dashboard/tokens/", data={
+        "name": "etl", "role": "coordinator", "for": str(user_id), "csrf_token": token})
+    assert too_high.status_code == 400  # never more than the account's role
+    made = admin.post("/dashboard/tokens/", data={
+        "name": "etl", "role": "viewer", "for": str(user_id), "csrf_token": token})
+    assert made.status_code == 201
+    secret = made.get_data(as_text=True).split('id="new-token">')[1].split("<")[0].strip()
+    api = app.test_client()
+    listed = api.get("/api/v1/contacts", headers=bearer(secret)).get_json()
+    assert [c["province"] for c in listed["items"]] == ["kabul"]
+    with services.database.write() as db:
+        set_scope(db, db.get(User, user_id), ["balkh"], [])
+    assert api.get("/api/v1/contacts", headers=bearer(secret)).status_code == 401
+    details = _trail(services, "token.create")[0].details
+    assert (details["role"], details["for"]) == ("viewer", user_id)
