@@ -21,7 +21,7 @@ class DashboardState:
 
 
 def init_app(app: Flask, services: Services) -> None:
-    from dashboard import i18n
+    from dashboard import i18n, scope
     from dashboard.api import api, json_errors
     from dashboard.contact_search import mask
     from dashboard.nav import visible_to
@@ -32,6 +32,7 @@ def init_app(app: Flask, services: Services) -> None:
     settings = services.settings
     app.extensions["dashboard"] = DashboardState(places.load(settings.places).timezone)
     configure_sessions(app, settings.public_url)
+    scope.install()
     app.jinja_env.autoescape = True  # everywhere, not only for .html templates
     for blueprint in PAGES:
         app.register_blueprint(blueprint)
@@ -43,6 +44,7 @@ def init_app(app: Flask, services: Services) -> None:
         return {
             **i18n.template_globals(), "org_name": settings.org_name,
             "nav_items": visible_to(NAV, g.get("user")),
+            "area_label": scope.label_for_page,
             "can": lambda permission: can(g.get("user"), permission), "mask": mask,
             "csrf_field": lambda: Markup('<input type="hidden" name="csrf_token" value="{}">')
             .format(escape(csrf_token())),

@@ -13,6 +13,7 @@ from flask import abort, current_app, g, redirect, request, session, url_for
 
 from bot.core.clock import now
 from bot.store import User
+from dashboard import scope
 from dashboard.permissions import PUBLIC, can, permission_of
 from dashboard.security import SESSION_HOURS, check_csrf, csrf_token
 from dashboard.trail import record
@@ -48,6 +49,7 @@ def guard():
     if _has_nul():
         abort(400)
     g.user = load_user()
+    scope.enter(g.user)
     permission = permission_of(current_app.view_functions.get(request.endpoint))
     if permission != PUBLIC and g.user is None:
         if request.method == "GET":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from sqlalchemy import select
 
 from bot.store import Contact, ContactStatus, GroupMember, Message, User
@@ -171,6 +172,50 @@ def test_groups_gain_and_lose_members(app, services):
     client.post(f"{group_url}/members/{contact_id}/remove", data={"csrf_token": token})
     with services.database.read() as db:
         assert db.scalars(select(GroupMember)).all() == []
+
+
+@pytest.mark.parametrize("written", ["+93700000123", "0700 000 123", "0093 700-000-123",
+                                     "۰۷۰۰ ۰۰۰ ۱۲۳"])
+def test_a_member_is_added_by_number_written_any_usual_way(app, services, written):
+    contact_id, _, _ = make_contact(services, channel="sms", address="+93700000123")
+    make_contact(services, channel="sms", address="+93700000124", name="Other")
+    client = signed_in(app, services, "coordinator")
+    token = csrf(client, "/dashboard/groups/")
+    group_url = client.post("/dashboard/groups/", data={
+        "name": "Herat shura", "csrf_token": token}).location
+    client.post(f"{group_url}/members", data={"contact": written, "csrf_token": token})
+    client.post(f"{group_url}/members", data={"contact": "0700 000 999", "csrf_token": token})
+    with services.database.read() as db:
+        assert db.scalars(select(GroupMember.contact_id)).all() == [contact_id]
+
+
+def test_destructive_buttons_are_in_the_warning_colour(app, services):
+    """Every button that removes, erases, cancels, closes, revokes or disables: the
+    pages a coordinator and an admin use, each destructive form's button is .danger."""
+    import re
+
+    from tests.dashboard_work import make_report
+    from tests.meeting_builders import make_meeting
+
+    contact_id, _, address = make_contact(services, channel="sms")
+    make_report(services)
+    meeting_id = make_meeting(services)
+    make_user(services, "viewer", email="v@example.org")
+    client = signed_in(app, services, "admin")
+    token = csrf(client, "/dashboard/groups/")
+    group_url = client.post("/dashboard/groups/", data={
+        "name": "Herat shura", "csrf_token": token}).location
+    client.post(f"{group_url}/members", data={"contact": address, "csrf_token": token})
+    destructive = re.compile(r'action="[^"]*/(remove|erase|cancel|close|revoke|disable)"'
+                             r'[^>]*>.*?<button([^>]*)>', re.S)
+    checked = 0
+    for page in (group_url, f"/dashboard/contacts/{contact_id}", "/dashboard/users/",
+                 f"/dashboard/meetings/{meeting_id}"):
+        html = client.get(page).get_data(as_text=True)
+        for action, attributes in destructive.findall(html):
+            assert "danger" in attributes, (page, action)
+            checked += 1
+    assert checked >= 4
 
 
 def test_the_simulator_page_talks_to_the_flows(app, services):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from sqlalchemy import select
 
 from bot.broadcasts import compose
 from bot.conversations import service as conversations
@@ -164,3 +165,155 @@ def test_viewers_cannot_export_read_texts_or_manage():
 def test_an_unknown_permission_is_a_programming_error():
     with pytest.raises(KeyError):
         can(As("admin"), "reports.delete_everything")
+
+
+# Area scope: a coordinator or viewer limited to Kabul must see none of Balkh's rows on
+# any route. Markers are planted in Balkh (a person, their messages, a report, feedback,
+# a conversation, a meeting with only them invited, a broadcast to Balkh); every GET
+# route of the dashboard and the API is read with the usual samples and again with the
+# markers' ids, and every export is downloaded: no answer may contain a marker. The
+# same walk as an unscoped coordinator finds every marker, so the test would fail
+# without the scope.
+MARKER_NAME = "Gulalai Markerzai"
+
+
+def _plant_markers(services) -> tuple[dict, set[str]]:
+    from tests.builders import chat
+    from tests.dashboard_work import make_feedback
+
+    contact_id, _, address = make_contact(services, name=MARKER_NAME, province="balkh")
+    chat(services, address=address).say("Markerword message from Balkh")
+    code, _ = make_report(services, province="balkh", description="Markerword report text")
+    reference = make_feedback(services, province="balkh", text="Markerword feedback text")
+    meeting_id = make_meeting(services, titles={"en": "Markerword meeting"},
+                              local_start=dt.datetime(2099, 2, 1, 10, 0))
+    with services.database.write() as db:
+        service.add_invitees(db, db.get(Meeting, meeting_id), [contact_id])
+        broadcast_id = compose.store(db, draft(name="Markerword broadcast",
+                                               audience={"provinces": ["balkh"]}),
+                                     now=now()).id
+        conversation_id = conversations.open_for(db, db.get(Contact, contact_id),
+                                                 now=now()).id
+    ids = {"contact_id": contact_id, "code": code, "meeting_id": meeting_id,
+           "broadcast_id": broadcast_id, "conversation_id": conversation_id}
+    return ids, {MARKER_NAME, address, code, reference, "Markerword"}
+
+
+def _scoped(services, role: str, email: str) -> int:
+    from bot.accounts.service import set_scope
+    from bot.store import User
+
+    user_id, _ = make_user(services, role, email=email)
+    with services.database.write() as db:
+        set_scope(db, db.get(User, user_id), ["kabul"], [])
+    return user_id
+
+
+def _walk(app, client, samples: dict, markers: dict, headers=None,
+          prefixes=("/dashboard", "/api")) -> dict[str, set[str]]:
+    """Every GET route (and every export), with the samples and with the markers' ids:
+    the answers' bodies."""
+    from bot.core.exports import EXPORTS
+
+    seen: dict[str, set[str]] = {}
+    for prefix in prefixes:
+        for rule, method in _routes(app, prefix):
+            if method != "GET" or rule.endpoint in LAST or rule.endpoint.endswith("static"):
+                continue
+            urls = {_url(rule, samples), _url(rule, {**samples, **markers})}
+            if rule.arguments >= {"name", "fmt"}:
+                urls = {_url(rule, {**samples, "name": name}) for name in EXPORTS}
+            for url in urls:
+                response = client.get(url, headers=headers or {})
+                assert response.status_code < 500, url
+                seen[url] = {response.get_data(as_text=True)}
+    return seen
+
+
+def _found(seen: dict, words: set[str]) -> dict[str, set[str]]:
+    return {url: {w for w in words if w in body}
+            for url, [body] in ((u, list(b)) for u, b in seen.items())
+            if any(w in body for w in words)}
+
+
+@pytest.mark.parametrize("role", ["viewer", "coordinator"])
+def test_a_scoped_account_sees_no_other_provinces_rows_on_any_route(app, services, role):
+    samples = _samples(services)
+    markers, words = _plant_markers(services)
+    email = f"kabul-{role}@example.org"
+    user_id = _scoped(services, role, email)
+    from bot.accounts.tokens import create_token
+    from tests.dashboard_builders import sign_in
+
+    client = app.test_client()
+    assert sign_in(client, email).status_code == 302
+    with services.database.write() as db:
+        token = create_token(db, "scoped", role, user_id)[1]
+    leaks = _found(_walk(app, client, samples, markers), words)
+    leaks |= _found(_walk(app, app.test_client(), samples, markers, bearer(token),
+                          prefixes=("/api",)), words)
+    assert leaks == {}
+    assert samples["code"] in client.get("/dashboard/reports/").get_data(as_text=True)
+    assert "In your area: Kabul" in client.get("/dashboard/overview/").get_data(as_text=True)
+
+
+def _marker_state(services, markers: dict) -> tuple:
+    from bot.store import Broadcast, Conversation
+
+    with services.database.read() as db:
+        return (db.get(Report, markers["code"]).status,
+                db.get(Contact, markers["contact_id"]).status,
+                db.get(Meeting, markers["meeting_id"]).status,
+                db.get(Broadcast, markers["broadcast_id"]).status,
+                db.get(Conversation, markers["conversation_id"]).status)
+
+
+def test_a_scoped_coordinator_changes_nothing_of_another_province(app, services):
+    """Every POST route aimed at the markers' ids, with the fields such forms send: none
+    succeeds, and the markers are as they were."""
+    samples = _samples(services)
+    markers, _ = _plant_markers(services)
+    before = _marker_state(services, markers)
+    _scoped(services, "coordinator", "kabul@example.org")
+    from tests.dashboard_builders import sign_in
+
+    client = app.test_client()
+    assert sign_in(client, "kabul@example.org").status_code == 302
+    token = csrf(client, "/dashboard/overview/")
+    form = {"csrf_token": token, "status": "closed", "confirm": "yes", "note": "x",
+            "text": "Markerword reply", "reason": "x", "assignee": "", "consent": "yes"}
+    checked = 0
+    for rule, method in _routes(app, "/dashboard"):
+        if method != "POST" or rule.endpoint in LAST or "simulator" in rule.endpoint:
+            continue
+        if not set(rule.arguments) & set(markers):
+            continue
+        url = _url(rule, {**samples, **markers})
+        status = client.post(url, data=form).status_code
+        assert status in (400, 403, 404, 409), url
+        checked += 1
+    assert checked >= 10
+    from bot.accounts.tokens import create_token
+    from bot.store import User
+
+    with services.database.write() as db:
+        owner = db.scalar(select(User.id).where(User.email == "kabul@example.org"))
+        headers = bearer(create_token(db, "scoped", "coordinator", owner)[1])
+    body = {k: v for k, v in form.items() if k != "csrf_token"}
+    for rule, method in _routes(app, "/api"):
+        if method == "GET" or not set(rule.arguments) & set(markers):
+            continue
+        url = _url(rule, {**samples, **markers})
+        response = app.test_client().open(url, method=method, headers=headers, json=body)
+        assert response.status_code in (400, 403, 404, 409, 422), f"{method} {url}"
+        checked += 1
+    assert _marker_state(services, markers) == before
+
+
+def test_an_unscoped_coordinator_sees_the_markers(app, services):
+    samples = _samples(services)
+    markers, words = _plant_markers(services)
+    client = signed_in(app, services, "coordinator")
+    shown = set().union(*_found(_walk(app, client, samples, markers), words).values())
+    assert shown == words
+    assert "In your area" not in client.get("/dashboard/overview/").get_data(as_text=True)

@@ -194,3 +194,42 @@ def test_the_until_day_is_included_in_both_lists(app, services):
         day_before = client.get(f"{path}?until=2026-11-19").get_data(as_text=True)
         day_after = client.get(f"{path}?since=2026-11-21").get_data(as_text=True)
         assert marker in same_day and marker not in day_before and marker not in day_after
+
+
+def _status_page(client, code: str, status: str = "reviewing") -> str:
+    token = csrf(client, f"/dashboard/reports/{code}")
+    response = client.post(f"/dashboard/reports/{code}/status",
+                           data={"status": status, "csrf_token": token})
+    return client.get(response.location).get_data(as_text=True)
+
+
+def test_a_status_change_confirms_how_the_reporter_was_told(app, services):
+    from bot.accounts.service import set_scope
+    from bot.store import Contact, User
+    from tests.dashboard_builders import make_user, sign_in
+
+    named, contact_id = make_report(services)
+    anonymous, _ = make_report(services, anonymous=True)
+    client = signed_in(app, services, "coordinator")
+    assert "reporter is being told by message, in English" in _status_page(client, named)
+    assert f"sees the new status when they send STATUS {anonymous}" in _status_page(
+        client, anonymous)
+    # A Kabul coordinator changes a Kabul report whose reporter is registered in Takhar:
+    # the reporter is still told, though the coordinator cannot open their contact page.
+    moved, moved_id = make_report(services)
+    with services.database.write() as db:
+        db.get(Contact, moved_id).province = "takhar"
+    user_id, email = make_user(services, "coordinator", email="kabul@example.org")
+    with services.database.write() as db:
+        set_scope(db, db.get(User, user_id), ["kabul"], [])
+    kabul = app.test_client()
+    assert sign_in(kabul, email).status_code == 302
+    assert kabul.get(f"/dashboard/contacts/{moved_id}").status_code == 404
+    assert "reporter is being told by message" in _status_page(kabul, moved)
+    with services.database.read() as db:
+        told = db.scalars(select(Message).where(Message.contact_id == moved_id,
+                                                Message.direction == "out")).all()
+    assert any(moved in m.text for m in told)
+    with services.database.write() as db:
+        db.get(Report, named).contact_id = None  # as erasure leaves it
+    assert "could not be told" in _status_page(client, named, "closed")

@@ -83,7 +83,24 @@ def set_role(db: Session, user: User, role: str) -> int:
     under the old role); returns how many tokens were revoked."""
     if role not in Role.ALL:
         raise AccountError("account.error.role", roles=", ".join(Role.ALL))
+    if role == Role.ADMIN and user.scoped:
+        raise AccountError("account.error.scope_admin")
     user.role = role
+    end_sessions(user)
+    return revoke_owned(db, user.id)
+
+
+def set_scope(db: Session, user: User, provinces: list[str], groups: list[int]) -> int:
+    """Limits the account to these provinces (codes) and groups (ids), or lifts the
+    limit when both are empty. As with a role, the account's sessions end and its API
+    tokens (which carry its scope) are revoked; returns how many tokens were revoked.
+    An admin manages accounts and sees the audit trail: it cannot be limited."""
+    provinces = sorted({p.strip().lower() for p in provinces if p.strip()})
+    groups = sorted({int(g) for g in groups})
+    if (provinces or groups) and user.role == Role.ADMIN:
+        raise AccountError("account.error.scope_admin")
+    user.scope_provinces = provinces or None
+    user.scope_groups = groups or None
     end_sessions(user)
     return revoke_owned(db, user.id)
 

@@ -65,10 +65,19 @@ class ImportResult:
     errors: list[tuple[int, RowError]] = field(default_factory=list)
 
 
-def normal_phone(raw: str) -> str:
+# Country calling codes of the places files' countries, for numbers written the national
+# way (a trunk 0 and no country code: "0700 000 001" in Afghanistan).
+CALLING_CODES = {"AF": "93", "YE": "967", "MA": "212"}
+
+
+def normal_phone(raw: str, country: str | None = None) -> str:
+    """+<country code><number>, from an international number written any usual way, or,
+    given the `country` (ISO code), from one written nationally with its trunk 0."""
     phone = re.sub(r"[\s().-]", "", to_ascii_digits(raw or ""))
     if phone.startswith("00"):
         phone = "+" + phone[2:]
+    elif phone.startswith("0") and country in CALLING_CODES:
+        phone = "+" + CALLING_CODES[country] + phone[1:]
     if not PHONE.match(phone):
         raise RowError("phone", value=raw)
     return phone

@@ -63,11 +63,35 @@ def change_status(db: Session, report: Report, status: str, by: str, note: str |
     return change
 
 
-def _tell_reporter(db: Session, report: Report, now: dt.datetime, settings: Settings) -> None:
+class Told:
+    """Whether a status change reached the reporter, for the coordinator's confirmation."""
+
+    MESSAGE = "message"        # a message in their language is on its way
+    ANONYMOUS = "anonymous"    # no address: they see it with STATUS <code>
+    UNREACHABLE = "unreachable"  # erased or no longer registered
+
+
+def reporter(db: Session, report: Report) -> Contact | None:
+    """The named reporter who can be told about the report, if any."""
     if report.anonymous or report.contact_id is None:
-        return
+        return None
     contact = db.get(Contact, report.contact_id)
-    if contact is None or not contact.registered:
+    return contact if contact is not None and contact.registered else None
+
+
+def told(db: Session, report: Report) -> tuple[str, str | None]:
+    """How the reporter learns of a change: (Told.*, their language or None)."""
+    if report.anonymous:
+        return Told.ANONYMOUS, None
+    contact = reporter(db, report)
+    if contact is None:
+        return Told.UNREACHABLE, None
+    return Told.MESSAGE, contact.language
+
+
+def _tell_reporter(db: Session, report: Report, now: dt.datetime, settings: Settings) -> None:
+    contact = reporter(db, report)
+    if contact is None:
         return
     t = translator(contact, settings)
     notify(db, contact, t("report.status_changed", code=report.code,

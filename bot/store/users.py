@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.clock import now
@@ -37,6 +37,14 @@ class User(Base):
     # Carried in the session cookie; raising it ends every session of the account
     # (sign-out, password change, role change, disabling).
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The area a coordinator or viewer is limited to: province codes and group ids (None
+    # or empty: everywhere). Changed with accounts.service.set_scope, never directly.
+    scope_provinces: Mapped[list | None] = mapped_column(JSON)
+    scope_groups: Mapped[list | None] = mapped_column(JSON)
+
+    @property
+    def scoped(self) -> bool:
+        return bool(self.scope_provinces or self.scope_groups)
 
     @property
     def active(self) -> bool:

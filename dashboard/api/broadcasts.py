@@ -14,6 +14,7 @@ from bot.broadcasts import compose, control, runner
 from bot.broadcasts.schedule import to_utc
 from bot.core.clock import now
 from bot.store import Broadcast, BroadcastStatus, Recurrence
+from dashboard import scope
 from dashboard.api.community import token_actor
 from dashboard.api.registry import ApiError, Call, PageQuery, cursor_after, endpoint, page_of, paged
 from dashboard.api.schema import spec
@@ -166,6 +167,8 @@ def create_broadcast(call: Call):
                                   large_audience=settings.broadcast_confirm_above)
     if preview.errors:
         raise ApiError(422, "invalid", " ".join(preview.errors))
+    if not scope.confines(draft.audience):
+        raise ApiError(422, "invalid", "audience: name provinces or groups of your area")
     with services().database.write() as db:
         broadcast = compose.store(db, draft, now=now())
         audit.record(db, token_actor(call), "broadcast.create", "broadcast", broadcast.id,

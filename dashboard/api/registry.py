@@ -15,6 +15,8 @@ from flask import Blueprint, current_app, g, jsonify, request
 
 from bot.accounts.tokens import USE_PRECISION, note_use, verify_token
 from bot.core.clock import now
+from bot.store import User
+from dashboard import scope
 from dashboard.api.schema import MAX_INT, Invalid, dump, parse, spec
 from dashboard.permissions import can
 
@@ -172,6 +174,8 @@ def check_token():
     if token:
         with services.database.read() as db:
             row = verify_token(db, token)
+            # A token sees what the account that made it sees (its area included).
+            scope.enter(db.get(User, row.created_by) if row and row.created_by else None)
     if row is None:
         raise ApiError(401, "unauthorized", "a valid bearer token is needed")
     if row.last_used_at is None or row.last_used_at < now() - USE_PRECISION:

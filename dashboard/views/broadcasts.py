@@ -13,6 +13,7 @@ from bot.audit import trail as audit
 from bot.broadcasts import compose, control, runner
 from bot.core.clock import now
 from bot.store import Broadcast, Group, Recurrence
+from dashboard import scope
 from dashboard.auth import services
 from dashboard.i18n import current_language
 from dashboard.i18n import gettext as _
@@ -89,6 +90,8 @@ def create():
         return _composer(values, error=str(error), status=422)
     if result.errors:
         return _composer(values, result, status=422)
+    if not scope.confines(draft.audience):
+        return _composer(values, result, error=_("dash.scope.audience_outside"), status=422)
     with services().database.write() as db:
         broadcast = compose.store(db, draft, now=now())
         audit.record(db, actor(), "broadcast.create", "broadcast", broadcast.id,

@@ -9,6 +9,7 @@ from bot.contacts.imports import RowError, add_member, normal_phone
 from bot.contacts.lookup import find_identity
 from bot.core.clock import now
 from bot.store import Contact, ContactStatus, Group, GroupMember
+from bot.text import places
 from dashboard.auth import services
 from dashboard.i18n import gettext as _
 from dashboard.nav import NavItem
@@ -70,7 +71,8 @@ def _contact_id(db, raw: str) -> int | None:
         contact = db.get(Contact, int(raw))
         return contact.id if contact and contact.status == ContactStatus.ACTIVE else None
     try:
-        identity = find_identity(db, "sms", normal_phone(raw))
+        country = places.load(services().settings.places).country
+        identity = find_identity(db, "sms", normal_phone(raw, country))
     except RowError:
         return None
     found = identity.contact_id if identity else None
@@ -99,6 +101,7 @@ def remove(group_id: int, contact_id: int):
         abort(404)
     with services().database.write() as db:
         _group(db, group_id)
+        get_or_404(db, Contact, contact_id)  # and inside the account's area
         db.execute(delete(GroupMember).where(GroupMember.group_id == group_id,
                                              GroupMember.contact_id == contact_id))
     return redirect(url_for("groups.show", group_id=group_id))

@@ -12,9 +12,11 @@ from bot.conversations import service as conversations
 from bot.core.clock import now
 from bot.pipeline.referrals import refer as refer_report
 from bot.reports import questions, referrals
-from bot.reports.service import change_status, find_report
+from bot.reports.service import Told, change_status, find_report
+from bot.reports.service import told as reporter_told
 from bot.store import Partner, Referral, Report, ReportChange, ReportStatus, User
 from bot.text.vocabulary import CATEGORIES
+from dashboard import scope
 from dashboard.auth import services
 from dashboard.i18n import gettext as _
 from dashboard.nav import NavItem
@@ -30,6 +32,7 @@ from dashboard.views.common import (
     export_filters,
     page_number,
 )
+from locales import NATIVE_NAMES
 
 bp = page_blueprint("reports", "/reports")
 NAV = NavItem(25, "reports.index", "dash.nav.reports", "reports.view")
@@ -100,6 +103,16 @@ def show(code: str):
                            **choices())
 
 
+def _confirmation(db, report: Report) -> str:
+    """The status changed, and whether (and how) the reporter was told."""
+    how, language = reporter_told(db, report)
+    if how == Told.MESSAGE:
+        return _("dash.report.told_message", language=NATIVE_NAMES.get(language, language or ""))
+    if how == Told.ANONYMOUS:
+        return _("dash.report.told_anonymous", code=report.code)
+    return _("dash.report.told_nobody")
+
+
 def _note() -> str | None:
     note = request.form.get("note", "").strip()
     if len(note) > NOTE_LIMIT:
@@ -117,10 +130,15 @@ def set_status(code: str):
     with services().database.write() as db:
         report = _report(db, code)
         old = report.status
-        if change_status(db, report, status, actor()[5:][:120], note, now(), settings):
+        # Found inside the coordinator's area; the reporter may be registered elsewhere.
+        with scope.whole_store():
+            changed = change_status(db, report, status, actor()[5:][:120], note, now(),
+                                    settings)
+            confirmation = _confirmation(db, report) if changed else None
+        if changed:
             audit.record(db, actor(), "report.status", "report", report.code,
                          {"from": old, "to": status})
-            flash(_("dash.report.status_changed"))
+            flash(confirmation)
         return redirect(url_for("reports.show", code=report.code))
 
 

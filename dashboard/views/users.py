@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from bot.accounts import service as accounts
 from bot.accounts.service import AccountError, create_user
-from bot.store import Role, User
+from bot.store import Group, Role, User
+from bot.text import places
 from dashboard.auth import services
 from dashboard.i18n import gettext as _
 from dashboard.nav import NavItem
@@ -25,7 +26,10 @@ NAV = NavItem(80, "users.index", "dash.nav.users", "users.manage")
 def index():
     with services().database.read() as db:
         users = list(db.scalars(select(User).order_by(User.email)))
-    return render_template("users.html", users=users, roles=Role.ALL)
+        groups = list(db.execute(select(Group.id, Group.name).order_by(Group.name)))
+    geography = places.load(services().settings.places)
+    return render_template("users.html", users=users, roles=Role.ALL, groups=groups,
+                           provinces=geography.places)
 
 
 @bp.post("/")
@@ -82,4 +86,34 @@ def enable(user_id: int):
     with services().database.write() as db:
         _other_user(db, user_id).disabled_at = None
         record(db, "user.enable", "user", user_id)
+    return redirect(url_for("users.index"))
+
+
+@bp.post("/<int:user_id>/scope")
+@require("users.manage")
+def set_scope(user_id: int):
+    """Limits the account to provinces and/or groups (none: everywhere)."""
+    known = {place.code for place in places.load(services().settings.places).places}
+    provinces = request.form.getlist("province")
+    raw_groups = request.form.getlist("group")
+    if any(p not in known for p in provinces) or not all(g.isdigit() for g in raw_groups):
+        abort(400)
+    try:
+        with services().database.write() as db:
+            user = _other_user(db, user_id)
+            groups = [int(i) for i in raw_groups]
+            found = set(db.scalars(select(Group.id).where(Group.id.in_(groups))))
+            if found != set(groups):
+                abort(400)
+            before = {"provinces": user.scope_provinces, "groups": user.scope_groups}
+            revoked = accounts.set_scope(db, user, provinces, groups)
+            record(db, "user.scope", "user", user_id,
+                   {"from": before, "to": {"provinces": user.scope_provinces,
+                                           "groups": user.scope_groups},
+                    "tokens_revoked": revoked})
+            email = user.email
+    except AccountError:
+        flash(_("dash.users.scope_admin"), "error")
+    else:
+        flash(_("dash.users.scope_changed", email=email), "ok")
     return redirect(url_for("users.index"))
