@@ -97,24 +97,3 @@ def test_a_send_costing_more_than_the_cap_waits_for_an_empty_window():
     clock.now += 1.0
     assert window.admit(3) == 0
     assert window.admit(1) == 1.0
-
-
-def test_slots_in_the_store_are_shared_by_every_worker(settings):
-    """Two workers' connections to one store: each slot is taken once, and the next
-    comes 1/rate (plus the jitter margin) later, whoever asks."""
-    from bot.core.db import Database
-    from bot.pipeline.pacing import JITTER_MARGIN, SharedSlots
-
-    first, second = Database(settings.database_url), Database(settings.database_url)
-    try:
-        # One message every ten seconds: each wait below is far from any scheduling delay.
-        mine, theirs = SharedSlots(first, "sms", rate=0.1), SharedSlots(second, "sms", rate=0.1)
-        assert mine.take() == 0  # the first slot: now
-        wait = theirs.take()  # the other worker, a moment later: the next slot
-        assert 5 < wait <= 10 * (1 + JITTER_MARGIN)
-        assert mine.take() > 5  # still not due, for anyone
-        theirs.pause(60)
-        assert mine.take() > 55  # a provider's 429 holds every worker
-    finally:
-        first.dispose()
-        second.dispose()

@@ -109,8 +109,6 @@ class Settings:
     trusted_proxies: int = 0
     # Days a registration left before consent is kept (its number and texts).
     abandoned_days: int = 7
-    # Several workers on PostgreSQL take each channel's pace from the store together.
-    shared_pacing: bool = False
     # Consultation results: a count below this is shown as "fewer than N" everywhere.
     suppress_below: int = 5
 
@@ -138,7 +136,6 @@ _VARIABLES = {
     "MASHWARA_SESSION_TIMEOUT_MINUTES": ("session_timeout_minutes", _int),
     "MASHWARA_PLACES": ("places", None),
     "MASHWARA_HIJRI_DATES": ("hijri_dates", _bool),
-    "MASHWARA_SHARED_PACING": ("shared_pacing", _bool),
     "TELEGRAM_BOT_TOKEN": ("telegram_bot_token", None),
     "TELEGRAM_WEBHOOK_SECRET": ("telegram_webhook_secret", None),
     "TELEGRAM_API_URL": ("telegram_api_url", None),

@@ -32,7 +32,7 @@ from bot.core.clock import now
 from bot.core.config import Settings
 from bot.core.db import Database
 from bot.outbound.outbox import choices_of
-from bot.pipeline.pacing import Pacer, SharedPacer
+from bot.pipeline.pacing import Pacer
 from bot.store import Direction, Identity, Message, Status
 
 log = logging.getLogger(__name__)
@@ -64,12 +64,7 @@ class Dispatcher:
         self.database = database
         self.senders = senders
         self.settings = settings
-        # Several workers (PostgreSQL, MASHWARA_SHARED_PACING) pace through slots in the
-        # store that all of them share; one worker paces in memory, which costs less and
-        # reaches the caps on a busy machine (see README, "Several workers").
-        shared = settings.shared_pacing and database.is_postgres
-        self.pacers = {name: (SharedPacer(sender.pace, database, name) if shared
-                              else Pacer(sender.pace))
+        self.pacers = {name: Pacer(sender.pace)
                        for name, sender in senders.items()
                        if getattr(sender, "pace", None) is not None}
         self._busy = threading.Lock()

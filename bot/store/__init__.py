@@ -40,7 +40,6 @@ from bot.store.meetings import (
     Response,
 )
 from bot.store.messages import IN_FLIGHT, Direction, Message, Priority, Status
-from bot.store.pacing import PaceSlot
 from bot.store.referrals import (
     Partner,
     PartnerChannel,
@@ -80,7 +79,6 @@ __all__ = [
     "Referral",
     "ReferralStatus",
     "Share",
-    "PaceSlot",
     "Direction",
     "Feedback",
     "Group",

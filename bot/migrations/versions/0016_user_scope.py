@@ -1,14 +1,14 @@
 """user scope: coordinators and viewers limited to provinces and/or groups
 
 Revision ID: 0016
-Revises: 0015
+Revises: 0014
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0016"
-down_revision = "0015"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
