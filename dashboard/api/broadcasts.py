@@ -16,7 +16,16 @@ from bot.core.clock import now
 from bot.store import Broadcast, BroadcastStatus, Recurrence
 from dashboard import scope
 from dashboard.api.community import token_actor
-from dashboard.api.registry import ApiError, Call, PageQuery, cursor_after, endpoint, page_of, paged
+from dashboard.api.registry import (
+    ApiError,
+    Call,
+    PageQuery,
+    cursor_after,
+    endpoint,
+    get_or_404,
+    page_of,
+    paged,
+)
 from dashboard.api.schema import spec
 from locales import LANGUAGES
 
@@ -118,9 +127,7 @@ def list_broadcasts(call: Call):
           response=BroadcastOut, errors=(404,))
 def get_broadcast(call: Call, broadcast_id: int):
     with services().database.read() as db:
-        broadcast = db.get(Broadcast, broadcast_id)
-        if broadcast is None:
-            raise ApiError(404, "not_found", "no such broadcast")
+        broadcast = get_or_404(db, Broadcast, broadcast_id, "broadcast")
         return broadcast_out(db, broadcast)
 
 

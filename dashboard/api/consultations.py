@@ -16,7 +16,7 @@ from bot.core.clock import now
 from bot.store import Consultation, ConsultationStatus
 from dashboard.api.broadcasts import Audience, Text
 from dashboard.api.community import token_actor
-from dashboard.api.registry import ApiError, Call, Reply, endpoint
+from dashboard.api.registry import ApiError, Call, Reply, endpoint, get_or_404
 from dashboard.api.schema import spec
 
 
@@ -141,12 +141,6 @@ def _raw(body: ConsultationIn) -> dict:
     return raw
 
 
-def _find(db, consultation_id: int) -> Consultation:
-    row = db.get(Consultation, consultation_id)
-    if row is None:
-        raise ApiError(404, "not_found", "no such consultation")
-    return row
-
 
 def _counts(db, row: Consultation) -> tuple[int, int]:
     return next((s, a) for r, s, a in service.listing(db) if r.id == row.id)
@@ -166,7 +160,7 @@ def list_consultations(call: Call):
           response=ConsultationOut, errors=(404,))
 def get_consultation(call: Call, consultation_id: int):
     with services().database.read() as db:
-        row = _find(db, consultation_id)
+        row = get_or_404(db, Consultation, consultation_id, "consultation")
         return consultation_out(row, *_counts(db, row))
 
 
@@ -194,7 +188,7 @@ def create_consultation(call: Call):
 def send_consultation(call: Call, consultation_id: int):
     settings = services().settings
     with services().database.write() as db:
-        row = _find(db, consultation_id)
+        row = get_or_404(db, Consultation, consultation_id, "consultation")
         if row.status == ConsultationStatus.CLOSED:
             raise ApiError(409, "closed", "the consultation is closed")
         costs = service.costs(db, row, default_language=settings.default_language,
@@ -217,7 +211,7 @@ def send_consultation(call: Call, consultation_id: int):
           errors=(404,))
 def close_consultation(call: Call, consultation_id: int):
     with services().database.write() as db:
-        row = _find(db, consultation_id)
+        row = get_or_404(db, Consultation, consultation_id, "consultation")
         service.close(db, row, now())
         audit.record(db, token_actor(call), "consultation.close", "consultation", row.id)
         return consultation_out(row, *_counts(db, row))
@@ -229,6 +223,6 @@ def close_consultation(call: Call, consultation_id: int):
           ' "fewer than N"', errors=(404,))
 def consultation_results(call: Call, consultation_id: int):
     with services().database.read() as db:
-        found = results.results(db, _find(db, consultation_id),
+        found = results.results(db, get_or_404(db, Consultation, consultation_id, "consultation"),
                                 below=services().settings.suppress_below)
     return Reply(200, results.plain(found))

@@ -22,6 +22,7 @@ from dashboard.api.registry import (
     Reply,
     cursor_after,
     endpoint,
+    get_or_404,
     page_of,
 )
 from dashboard.api.schema import spec
@@ -109,12 +110,6 @@ def out(c: Conversation) -> ConversationOut:
                            c.unread, c.opened_at, c.last_activity_at, c.closed_at)
 
 
-def _get(db, conversation_id: int) -> Conversation:
-    conversation = db.get(Conversation, conversation_id)
-    if conversation is None:
-        raise ApiError(404, "not_found", "no such conversation")
-    return conversation
-
 
 @endpoint("GET", "/v1/conversations", permission="conversations.use", tag=TAG,
           summary="Open conversations, unread first, then the most recently active",
@@ -153,7 +148,7 @@ def open_conversation(call: Call):
           response=ThreadOut, errors=(404,))
 def get_conversation(call: Call, conversation_id: int):
     with services().database.write() as db:
-        conversation = _get(db, conversation_id)
+        conversation = get_or_404(db, Conversation, conversation_id, "conversation")
         conversations.mark_read(conversation)
         thread = conversations.thread(db, conversation.contact_id)
         notes = conversations.notes(db, conversation.id)
@@ -173,7 +168,7 @@ def _message(m: Message) -> MessageOut:
           body=TextIn, response=MessageOut, status=201, errors=(404, 409))
 def reply(call: Call, conversation_id: int):
     with services().database.write() as db:
-        conversation = _get(db, conversation_id)
+        conversation = get_or_404(db, Conversation, conversation_id, "conversation")
         if conversation.status != "open":
             raise ApiError(409, "closed", "the conversation is closed")
         sent = conversations.send(db, conversation, call.body.text, now=now(),
@@ -190,7 +185,7 @@ def reply(call: Call, conversation_id: int):
           body=TextIn, response=NoteOut, status=201, errors=(404,))
 def add_note(call: Call, conversation_id: int):
     with services().database.write() as db:
-        conversation = _get(db, conversation_id)
+        conversation = get_or_404(db, Conversation, conversation_id, "conversation")
         if len(call.body.text) > conversations.NOTE_LIMIT:
             raise ApiError(422, "invalid", f"a note is at most {conversations.NOTE_LIMIT}")
         note = conversations.add_note(db, conversation, call.body.text, by=actor(call),
@@ -204,7 +199,7 @@ def add_note(call: Call, conversation_id: int):
           body=AssignIn, response=ConversationOut, errors=(404, 422))
 def assign(call: Call, conversation_id: int):
     with services().database.write() as db:
-        conversation = _get(db, conversation_id)
+        conversation = get_or_404(db, Conversation, conversation_id, "conversation")
         user_id = call.body.user_id
         if user_id is not None:
             user = db.get(User, user_id) if 0 < user_id < 2**31 else None
@@ -223,7 +218,7 @@ def assign(call: Call, conversation_id: int):
           response=ConversationOut, errors=(404,))
 def close(call: Call, conversation_id: int):
     with services().database.write() as db:
-        conversation = _get(db, conversation_id)
+        conversation = get_or_404(db, Conversation, conversation_id, "conversation")
         if conversations.close(db, conversation, now=now(), settings=services().settings):
             audit.record(db, actor(call), "conversation.close", "conversation", conversation.id)
         return out(conversation)

@@ -18,6 +18,7 @@ from dashboard.api.registry import (
     Reply,
     cursor_after,
     endpoint,
+    get_or_404,
     page_of,
     paged,
 )
@@ -60,12 +61,6 @@ def group_out(db, group: Group) -> GroupOut:
     return GroupOut(group.id, group.name, group.description, members or 0, group.created_at)
 
 
-def _group(db, group_id: int) -> Group:
-    group = db.get(Group, group_id)
-    if group is None:
-        raise ApiError(404, "not_found", "no such group")
-    return group
-
 
 @endpoint("GET", "/v1/groups", permission="groups.view", tag="groups",
           summary="Groups, oldest first", query=PageQuery, response=page_of(GroupOut))
@@ -100,7 +95,7 @@ def create_group(call: Call):
           summary="One group", response=GroupOut, errors=(404,))
 def get_group(call: Call, group_id: int):
     with services().database.read() as db:
-        return group_out(db, _group(db, group_id))
+        return group_out(db, get_or_404(db, Group, group_id, "group"))
 
 
 @endpoint("GET", "/v1/groups/<int:group_id>/members", permission="groups.view", tag="groups",
@@ -113,7 +108,7 @@ def list_members(call: Call, group_id: int):
     if after is not None:
         query = query.where(GroupMember.contact_id > after)
     with services().database.read() as db:
-        _group(db, group_id)
+        get_or_404(db, Group, group_id, "group")
         rows, cursor = paged(list(db.scalars(query)), call.query.limit, lambda m: m.contact_id)
         return page_of(MemberOut)([MemberOut(m.contact_id, m.added_at) for m in rows], cursor)
 
@@ -123,7 +118,7 @@ def list_members(call: Call, group_id: int):
           body=MemberIn, response=MemberOut, status=201, also=(200,), errors=(404, 422))
 def add_group_member(call: Call, group_id: int):
     with services().database.write() as db:
-        group = _group(db, group_id)
+        group = get_or_404(db, Group, group_id, "group")
         contact = db.get(Contact, call.body.contact_id)
         if contact is None or contact.status != ContactStatus.ACTIVE:
             raise ApiError(422, "invalid", "contact_id names no registered contact")
@@ -137,7 +132,7 @@ def add_group_member(call: Call, group_id: int):
           status=204, errors=(404,))
 def remove_group_member(call: Call, group_id: int, contact_id: int):
     with services().database.write() as db:
-        _group(db, group_id)
+        get_or_404(db, Group, group_id, "group")
         removed = db.execute(delete(GroupMember).where(
             GroupMember.group_id == group_id, GroupMember.contact_id == contact_id)).rowcount
     if not removed:

@@ -13,7 +13,16 @@ from bot.core.clock import now
 from bot.meetings import service
 from bot.store import Group, Invitation, Meeting, MeetingStatus, Response
 from dashboard.api.community import token_actor
-from dashboard.api.registry import ApiError, Call, PageQuery, cursor_after, endpoint, page_of, paged
+from dashboard.api.registry import (
+    ApiError,
+    Call,
+    PageQuery,
+    cursor_after,
+    endpoint,
+    get_or_404,
+    page_of,
+    paged,
+)
 from dashboard.api.schema import spec
 
 STATUSES = (MeetingStatus.SCHEDULED, MeetingStatus.CHANGED, MeetingStatus.CANCELLED,
@@ -85,12 +94,6 @@ def meeting_out(db, meeting: Meeting) -> MeetingOut:
                       sum(n for _r, attended, n in rows if attended))
 
 
-def _meeting(db, meeting_id: int) -> Meeting:
-    meeting = db.get(Meeting, meeting_id)
-    if meeting is None:
-        raise ApiError(404, "not_found", "no such meeting")
-    return meeting
-
 
 @endpoint("GET", "/v1/meetings", permission="meetings.view", tag="meetings",
           summary="Meetings, newest first", query=PageQuery, response=page_of(MeetingOut))
@@ -108,7 +111,7 @@ def list_meetings(call: Call):
           summary="One meeting with its answer counts", response=MeetingOut, errors=(404,))
 def get_meeting(call: Call, meeting_id: int):
     with services().database.read() as db:
-        return meeting_out(db, _meeting(db, meeting_id))
+        return meeting_out(db, get_or_404(db, Meeting, meeting_id, "meeting"))
 
 
 @endpoint("POST", "/v1/meetings", permission="meetings.edit", tag="meetings",
@@ -155,7 +158,7 @@ def list_invitations(call: Call, meeting_id: int):
     if after is not None:
         query = query.where(Invitation.id > after)
     with services().database.read() as db:
-        _meeting(db, meeting_id)
+        get_or_404(db, Meeting, meeting_id, "meeting")
         rows, cursor = paged(list(db.scalars(query)), call.query.limit, lambda i: i.id)
         return page_of(InvitationOut)([
             InvitationOut(i.id, i.contact_id, i.response, i.responded_at, i.invited_at,

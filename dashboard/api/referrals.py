@@ -13,7 +13,7 @@ from bot.core.clock import now
 from bot.pipeline.referrals import refer
 from bot.reports import referrals
 from bot.store import Partner, PartnerChannel, Referral, ReferralStatus, Report
-from dashboard.api.registry import ApiError, Call, endpoint, page_of
+from dashboard.api.registry import ApiError, Call, endpoint, get_or_404, page_of
 from dashboard.api.schema import spec
 
 
@@ -88,9 +88,7 @@ def refer_report(call: Call):
           response=ReferralOut, errors=(404,))
 def revoke(call: Call, referral_id: int):
     with services().database.write() as db:
-        referral = db.get(Referral, referral_id)
-        if referral is None:
-            raise ApiError(404, "not_found", "no such referral")
+        referral = get_or_404(db, Referral, referral_id, "referral")
         referrals.revoke(db, referral, by=f"token:{call.token.id}", now=now(),
                          settings=services().settings)
         return referral_out(referral)

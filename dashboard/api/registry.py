@@ -132,6 +132,14 @@ def endpoint(method: str, path: str, *, permission: str, summary: str, tag: str,
     return decorate
 
 
+def get_or_404(db, model: type, ident, what: str):
+    """The row of `model` with this key (within the reader's area), or a 404."""
+    row = db.get(model, ident)
+    if row is None:
+        raise ApiError(404, "not_found", f"no such {what}")
+    return row
+
+
 def _call(route: Route, handler, params: dict):
     if any(value > MAX_INT for value in params.values()):
         raise ApiError(404, "not_found", "no such item")
