@@ -60,7 +60,7 @@ def rows(services, direction):
     return found
 
 
-def eventually(check, timeout=20.0):
+def eventually(check, timeout=60.0):  # generous: a busy CI machine delays the report
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = check()
