@@ -4,10 +4,11 @@ import threading
 
 from sqlalchemy import select
 
-from bot.channels.base import SendResult
+from bot.channels.base import OutboundMessage, SendResult
 from bot.core.clock import now
 from bot.outbound.outbox import enqueue
 from bot.pipeline.dispatcher import Dispatcher
+from bot.pipeline.receipts import record_receipt
 from bot.store import Identity, Message, Priority, Status
 from tests.builders import make_contact
 
@@ -176,3 +177,50 @@ def test_a_busy_store_does_not_lose_a_verdict(services, settings, monkeypatch):
     dispatcher.run_once()
     assert len(sender.sent) == 1 and len(attempts) == 3
     assert statuses(services)[message_id].status == Status.SENT
+
+
+def _while_a_report_holds(services, message_id, report, then):
+    """Runs `then` in a thread while `report` (applied to the row, locked) is not yet
+    committed, as a delivery report's request would be; returns once both are done."""
+    with services.database.write() as db:
+        row = db.scalars(select(Message).where(Message.id == message_id)
+                         .with_for_update()).one()
+        report(row)
+        db.flush()
+        worker = threading.Thread(target=then)
+        worker.start()
+        worker.join(0.5)  # `then` is now waiting for the row
+    worker.join()
+
+
+def test_a_delivery_report_committed_while_the_verdict_is_recorded_is_kept(services, settings):
+    _, identity_id, address = make_contact(services)
+    [message_id] = queue(services, identity_id, ["hello"])
+    dispatcher = Dispatcher(services.database, {"sim": Recorder()}, settings)
+    with services.database.write() as db:
+        db.get(Message, message_id).status = Status.SENDING
+    message = OutboundMessage(id=message_id, channel="sim", address=address, text="hello")
+
+    def delivered(row):
+        row.status, row.external_id = Status.DELIVERED, f"x-{message_id}"
+
+    _while_a_report_holds(services, message_id, delivered, lambda: dispatcher.record(
+        [(message, SendResult.sent(f"x-{message_id}"))]))
+    assert statuses(services)[message_id].status == Status.DELIVERED
+
+
+def test_two_reports_for_one_message_at_once_both_count(services):
+    """Kannel's "sent by the SMSC" and "delivered" reports come together, both naming our
+    id before the dispatcher has recorded the provider's acceptance."""
+    _, identity_id, _ = make_contact(services)
+    [message_id] = queue(services, identity_id, ["hello"])
+    with services.database.write() as db:
+        db.get(Message, message_id).status = Status.SENDING
+
+    def smsc_took_it(row):  # what the first report does to the row
+        row.status, row.external_id = Status.SENT, f"k{message_id}"
+
+    _while_a_report_holds(services, message_id, smsc_took_it, lambda: record_receipt(
+        services.database, "sim", f"k{message_id}", Status.DELIVERED, None, now(),
+        message_id=message_id))
+    assert statuses(services)[message_id].status == Status.DELIVERED

@@ -254,9 +254,13 @@ class Dispatcher:
     def record(self, outcomes: list[tuple[OutboundMessage, SendResult]]) -> None:
         at = now()
         with self.database.write() as db:
+            # Locked before they are read: a delivery report committed meanwhile would
+            # otherwise be overwritten with "sent" (PostgreSQL; SQLite writes one at a time).
+            rows = {row.id: row for row in db.scalars(
+                select(Message).where(Message.id.in_([m.id for m, _ in outcomes]))
+                .order_by(Message.id).with_for_update())}
             for message, result in outcomes:
-                row = db.get(Message, message.id)
-                self._apply(db, row, result, at)
+                self._apply(db, rows[message.id], result, at)
 
     def _apply(self, db, row: Message, result: SendResult, at: dt.datetime) -> None:
         row.error_code, row.error = result.error_code, redact_digits(result.error)

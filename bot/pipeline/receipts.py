@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 
 from bot.contacts.lookup import identify
 from bot.core.db import Database
@@ -41,10 +41,13 @@ def record_receipt(database: Database, channel: str, external_id: str, status: s
         if row is None and message_id is not None:
             # Our own id, named in the receipt: a report can come back before the
             # dispatcher has recorded the provider's acceptance (the dispatcher then
-            # keeps the status the receipt set).
+            # keeps the status the receipt set), or while another report for the same
+            # message holds the row and names it: after that lock PostgreSQL reads the
+            # row again, so the row must still match once the other report has set it.
             row = db.scalars(select(Message).where(
                 Message.id == message_id, Message.channel == channel,
-                Message.direction == Direction.OUT, Message.status == Status.SENDING,
+                Message.direction == Direction.OUT,
+                or_(Message.external_id.is_(None), Message.external_id == external_id),
             ).with_for_update()).first()
             if row is not None:
                 row.external_id = external_id
