@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from bot.core.clock import now
@@ -121,8 +123,8 @@ def test_the_openapi_document_describes_every_api_route(client, app):
     assert document["openapi"].startswith("3.")
     operations = {(method.upper(), path) for path, item in document["paths"].items()
                   for method in item}
-    rules = {(method, "/api" + rule.rule.removeprefix("/api").replace("<int:", "{")
-              .replace(">", "}"))
+    rules = {(method, "/api" + re.sub(r"<(?:int:)?(\w+)>", r"{\1}",
+                                      rule.rule.removeprefix("/api")))
              for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1")
              for method in rule.methods - {"HEAD", "OPTIONS"}}
     assert {(m, "/api" + p) for m, p in operations} == rules

@@ -6,7 +6,7 @@ fake that answers as smsbox does."""
 from __future__ import annotations
 
 import time
-from urllib.parse import parse_qs, quote_from_bytes, urlsplit
+from urllib.parse import quote_from_bytes
 
 import pytest
 from click.testing import CliRunner
@@ -18,22 +18,11 @@ from bot.cli.main import main
 from bot.core.clock import now
 from bot.outbound.notify import notify
 from bot.outbound.outbox import enqueue
-from bot.store import ChannelRow, Contact, Direction, Identity, Message, Status
+from bot.store import AuditEvent, ChannelRow, Contact, Direction, Identity, Message, Status
 from tests.builders import make_contact, running, web_app
-from tests.fakes.server import FakeServer
+from tests.fakes.sendsms import FakeSendsms
 
 PUBLIC = "https://bot.example.org"
-
-
-class FakeSendsms(FakeServer):
-    """smsbox's sendsms: 202 "0: Accepted for delivery"."""
-
-    def answer(self, request):
-        return 202, "0: Accepted for delivery"
-
-    def sent(self) -> list[dict]:
-        return [{k: v[0] for k, v in parse_qs(urlsplit(r.path).query).items()}
-                for r in self.requests]
 
 
 @pytest.fixture
@@ -141,6 +130,21 @@ def test_disable_enable_and_remove(settings, public_services):
     assert cli(settings, "channels", "remove", "roshan", "--yes").exit_code == 0
     assert [c.name for c in table.all_channels(public_services.database)] == ["awcc"]
     assert cli(settings, "channels", "show", "roshan").exit_code != 0
+    with public_services.database.read() as db:
+        actions = db.scalars(select(AuditEvent.action).where(AuditEvent.target_id == "roshan"))
+        assert list(actions) == ["channel.disable", "channel.enable", "channel.remove"]
+
+
+def test_a_new_pace_and_prefixes_from_the_command_line(settings, public_services):
+    add(public_services, prefixes=("+9379",))
+    changed = cli(settings, "channels", "set", "roshan", "--rate", "2.5", "--prefixes", "af:awcc")
+    assert changed.exit_code == 0, changed.output
+    config = table.get(public_services.database, "roshan")
+    assert config.rate == 2.5 and "+9370" in config.prefixes and "+9379" not in config.prefixes
+    assert cli(settings, "channels", "set", "roshan", "--prefixes", "").exit_code == 0
+    assert table.get(public_services.database, "roshan").prefixes == ()
+    refused = cli(settings, "channels", "set", "roshan", "--rate", "0")
+    assert refused.exit_code != 0 and "per second" in refused.output
 
 
 def test_channels_test_sends_one_message_through_sendsms(settings, public_services, sendsms):

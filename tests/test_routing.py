@@ -5,7 +5,6 @@ down, in order. The shipped operator prefixes are data, checked here."""
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import select
@@ -18,15 +17,8 @@ from bot.outbound.outbox import enqueue
 from bot.pipeline import routing
 from bot.store import ChannelState, Contact, Direction, Identity, Message, Priority, Status
 from tests.builders import make_contact, running
-from tests.fakes.server import FakeServer, Fault
-
-
-class FakeSendsms(FakeServer):
-    def answer(self, request):
-        return 202, "0: Accepted for delivery"
-
-    def texts(self) -> list[str]:
-        return [parse_qs(urlsplit(r.path).query)["text"][0] for r in self.requests]
+from tests.fakes.sendsms import FakeSendsms
+from tests.fakes.server import Fault
 
 
 @pytest.fixture

@@ -32,7 +32,12 @@ KANNEL_DLR_MASK = 1 | 2 | 8 | 16
 
 
 class ChannelError(ValueError):
-    """A channel that cannot be added or found, said for the person who typed it."""
+    """A channel that cannot be added or found, said for the person who typed it; `field`
+    names the setting at fault (the CLI option, the form field, the API property)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -76,11 +81,11 @@ def normal_prefixes(prefix: str) -> list[str]:
         found = operators().get(country, {}).get(operator)
         if found is None:
             raise ChannelError(f"no operator {prefix!r} in the shipped list (country:name, "
-                               f"e.g. af:roshan, ye:sabafon, ma:inwi)")
+                               f"e.g. af:roshan, ye:sabafon, ma:inwi)", "prefixes")
         return list(found["prefixes"])
     digits = prefix.replace(" ", "").replace("-", "")
     if not PREFIX.match(digits):
-        raise ChannelError(f"a prefix is digits, with or without +: {prefix!r}")
+        raise ChannelError(f"a prefix is digits, with or without +: {prefix!r}", "prefixes")
     return ["+" + digits.lstrip("+")]
 
 
@@ -105,29 +110,56 @@ def add(database: Database, kind: str, name: str, url: str, *, username: str | N
         prefixes: tuple[str, ...] = (), signing_key: str | None = None,
         at: dt.datetime) -> ChannelConfig:
     if kind not in KINDS:
-        raise ChannelError(f"unknown kind {kind!r}: one of {', '.join(KINDS)}")
+        raise ChannelError(f"unknown kind {kind!r}: one of {', '.join(KINDS)}", "kind")
     if not NAME.match(name) or name in RESERVED:
         raise ChannelError("a name is 1-16 lower-case letters, digits or '-', starting with a "
-                           f"letter, and not one of {', '.join(RESERVED)}")
+                           f"letter, and not one of {', '.join(RESERVED)}", "name")
     if not url.startswith(("http://", "https://")):
-        raise ChannelError("--url is where Mashwara sends: an http:// or https:// address")
-    if not 0 < rate <= 1000:
-        raise ChannelError("--rate is SMS per second, above 0 and at most 1000")
+        raise ChannelError("the url is where Mashwara sends: an http:// or https:// address",
+                           "url")
+    _check_rate(rate)
     if sender is not None and not 0 < len(sender) <= 32:
-        raise ChannelError("--from is at most 32 characters")
-    cleaned = [one for p in prefixes for one in normal_prefixes(p)]
+        raise ChannelError("the sender (from) is at most 32 characters", "from")
+    cleaned = _prefixes(prefixes)
     with database.write() as db:
         if db.scalar(select(ChannelRow.id).where(ChannelRow.name == name)) is not None:
-            raise ChannelError(f"there is already a channel named {name}")
+            raise ChannelError(f"there is already a channel named {name}", "name")
         row = ChannelRow(kind=kind, name=name, url=url, username=username, password=password,
                          secret=secrets.token_urlsafe(24), sender=sender, rate=rate,
                          signing_key=signing_key or (secrets.token_urlsafe(24)
                                                      if kind == ChannelKind.SMSGATE else None),
-                         prefixes=cleaned or None, enabled=True, state=ChannelState.UP,
+                         prefixes=cleaned, enabled=True, state=ChannelState.UP,
                          created_at=at)
         db.add(row)
         db.flush()
         return ChannelConfig.of(row)
+
+
+def _check_rate(rate: float) -> None:
+    if not 0 < rate <= 1000:
+        raise ChannelError("the rate is SMS per second, above 0 and at most 1000", "rate")
+
+
+def _prefixes(given: tuple[str, ...]) -> list[str] | None:
+    """"+93 79, af:roshan" as typed, once or repeated -> the prefixes, or None for all."""
+    flat = [p.strip() for one in given for p in one.split(",") if p.strip()]
+    return [one for p in flat for one in normal_prefixes(p)] or None
+
+
+def change(database: Database, name: str, *, rate: float | None = None,
+           prefixes: tuple[str, ...] | None = None) -> ChannelConfig:
+    """A new pace or new prefixes (an empty tuple: all numbers)."""
+    values: dict = {}
+    if rate is not None:
+        _check_rate(rate)
+        values["rate"] = rate
+    if prefixes is not None:
+        values["prefixes"] = _prefixes(prefixes)
+    get(database, name)
+    if values:
+        with database.write() as db:
+            db.execute(update(ChannelRow).where(ChannelRow.name == name).values(**values))
+    return get(database, name)
 
 
 def all_channels(database: Database, enabled_only: bool = False) -> list[ChannelConfig]:
@@ -142,7 +174,7 @@ def get(database: Database, name: str) -> ChannelConfig:
     with database.read() as db:
         row = db.scalars(select(ChannelRow).where(ChannelRow.name == name)).first()
         if row is None:
-            raise ChannelError(f"no channel named {name!r}")
+            raise ChannelError(f"no channel named {name!r}", "name")
         return ChannelConfig.of(row)
 
 

@@ -1,16 +1,15 @@
-"""`mashwara channels add|list|show|test|disable|enable|remove`: SMS channels as data."""
+"""`mashwara channels add|list|show|test|set|disable|enable|remove|register`: SMS channels
+as data."""
 
 from __future__ import annotations
 
 import click
 
+from bot.audit import trail as audit
 from bot.channels import table
 from bot.cli.context import services as _services
-from bot.contacts.lookup import identify
 from bot.core.clock import now
-from bot.outbound.notify import translator
-from bot.outbound.outbox import enqueue
-from bot.store import Message, Status
+from bot.pipeline.trial import send_test
 
 
 @click.group()
@@ -28,6 +27,11 @@ def _ready():
 
 def _fail(error: table.ChannelError):
     raise click.ClickException(str(error)) from None
+
+
+def _audit(services, action: str, name: str, details: dict | None = None) -> None:
+    with services.database.write() as db:
+        audit.record(db, audit.cli_actor(), action, "channel", name, details)
 
 
 def _get(services, name: str) -> table.ChannelConfig:
@@ -55,13 +59,13 @@ def _get(services, name: str) -> table.ChannelConfig:
 def add(kind, name, url, username, password, sender, rate, prefixes, signing_key) -> None:
     """Add channel NAME of KIND (kannel or smsgate)."""
     services = _ready()
-    flat = tuple(p.strip() for given in prefixes for p in given.split(",") if p.strip())
     try:
         config = table.add(services.database, kind, name, url, username=username,
-                           password=password, sender=sender, rate=rate, prefixes=flat,
+                           password=password, sender=sender, rate=rate, prefixes=prefixes,
                            signing_key=signing_key, at=now())
     except table.ChannelError as error:
         _fail(error)
+    _audit(services, "channel.add", config.name, {"kind": config.kind})
     click.echo(f"Channel {config.name} added ({config.kind}, {config.rate:g} SMS/s).")
     _show(services, config)
     if config.kind == "smsgate":
@@ -142,34 +146,46 @@ def _show(services, config: table.ChannelConfig) -> None:
 def test(name: str, phone: str) -> None:
     """Send one test message to PHONE through channel NAME, now."""
     services = _ready()
-    config = _get(services, name)
-    with services.database.write() as db:
-        identity = identify(db, config.name, phone, now())
-        say = translator(identity.contact, services.settings)
-        row = enqueue(db, identity, say("channels.test", channel=config.name), now=now(),
-                      language=say.language)
-        db.flush()
-        message_id, identity_id = row.id, identity.id
-    if config.name not in services.dispatcher.senders:
-        raise click.ClickException(f"{name} cannot send (disabled, or a kind not sending yet)")
-    services.dispatcher.run_once([config.name], identity_id=identity_id)
-    with services.database.read() as db:
-        row = db.get(Message, message_id)
-        status, error = row.status, row.error
-    services.dispatcher.close()
-    if status != Status.SENT:
-        raise click.ClickException(f"not sent ({status}): {error or 'no answer'}")
+    try:
+        trial = send_test(services.database, services.settings, _get(services, name), phone)
+    except table.ChannelError as error:
+        _fail(error)
+    _audit(services, "channel.test", name, {"sent": int(trial.sent), "message": trial.message_id})
+    if not trial.sent:
+        raise click.ClickException(f"not sent ({trial.status}): {trial.error or 'no answer'}")
     click.echo(f"Sent through {name}.")
+
+
+@channels.command("set")
+@click.argument("name")
+@click.option("--rate", type=float, help="SMS segments per second.")
+@click.option("--prefixes", multiple=True, help="The prefixes it takes (all of them, "
+              "replacing the old ones); --prefixes '' for all numbers.")
+def set_(name: str, rate: float | None, prefixes: tuple[str, ...]) -> None:
+    """Give NAME a new pace or new prefixes."""
+    services = _ready()
+    try:
+        config = table.change(services.database, name, rate=rate, prefixes=prefixes or None)
+    except table.ChannelError as error:
+        _fail(error)
+    _audit(services, "channel.change", name)
+    click.echo(f"{name}: {config.rate:g} SMS/s, {' '.join(config.prefixes) or 'all numbers'}.")
+
+
+def _switch(name: str, action: str, enabled: bool) -> None:
+    services = _ready()
+    try:
+        table.set_enabled(services.database, name, enabled)
+    except table.ChannelError as error:
+        _fail(error)
+    _audit(services, action, name)
 
 
 @channels.command("disable")
 @click.argument("name")
 def disable(name: str) -> None:
     """Stop sending through NAME (its messages wait until it is enabled again)."""
-    try:
-        table.set_enabled(_ready().database, name, False)
-    except table.ChannelError as error:
-        _fail(error)
+    _switch(name, "channel.disable", False)
     click.echo(f"{name} disabled.")
 
 
@@ -177,10 +193,7 @@ def disable(name: str) -> None:
 @click.argument("name")
 def enable(name: str) -> None:
     """Send through NAME again."""
-    try:
-        table.set_enabled(_ready().database, name, True)
-    except table.ChannelError as error:
-        _fail(error)
+    _switch(name, "channel.enable", True)
     click.echo(f"{name} enabled.")
 
 
@@ -189,8 +202,10 @@ def enable(name: str) -> None:
 @click.confirmation_option(prompt="Remove this channel? Its history stays.")
 def remove(name: str) -> None:
     """Remove NAME (its people and messages stay)."""
+    services = _ready()
     try:
-        table.remove(_ready().database, name)
+        table.remove(services.database, name)
     except table.ChannelError as error:
         _fail(error)
+    _audit(services, "channel.remove", name)
     click.echo(f"{name} removed.")

@@ -25,8 +25,9 @@ def _json(cls: type) -> dict:
 
 def _parameters(route: Route) -> list[dict]:
     params = [{"name": name, "in": "path", "required": True,
-               "schema": {"type": "integer", "minimum": 1, "maximum": MAX_INT}}
-              for name in route.path_params]
+               "schema": {"type": "integer", "minimum": 1, "maximum": MAX_INT} if is_int
+               else {"type": "string", "pattern": "^[a-z][a-z0-9-]{0,15}$"}}
+              for name, is_int in route.path_params]
     if route.query:
         for f in dataclasses.fields(route.query):
             schema = type_schema(hints(route.query)[f.name], dict(f.metadata))
@@ -71,7 +72,7 @@ def _schemas() -> dict:
 def document(server_url: str = "/api") -> dict:
     paths: dict[str, dict] = {}
     for route in ROUTES:
-        path = re.sub(r"<int:(\w+)>", r"{\1}", route.path)
+        path = re.sub(r"<(?:int:)?(\w+)>", r"{\1}", route.path)
         paths.setdefault(path, {})[route.method.lower()] = _operation(route)
     return {
         "openapi": "3.0.3",

@@ -80,8 +80,10 @@ class Route:
     errors: tuple[int, ...]
 
     @property
-    def path_params(self) -> list[str]:
-        return re.findall(r"<int:(\w+)>", self.path)
+    def path_params(self) -> list[tuple[str, bool]]:
+        """(name, is an integer) for each part of the path that is a parameter."""
+        return [(name, converter == "int:")
+                for converter, name in re.findall(r"<(int:)?(\w+)>", self.path)]
 
 
 ROUTES: list[Route] = []
@@ -141,7 +143,7 @@ def get_or_404(db, model: type, ident, what: str):
 
 
 def _call(route: Route, handler, params: dict):
-    if any(value > MAX_INT for value in params.values()):
+    if any(isinstance(value, int) and value > MAX_INT for value in params.values()):
         raise ApiError(404, "not_found", "no such item")
     call = Call(g.token)
     try:
