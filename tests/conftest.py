@@ -135,3 +135,19 @@ def app(services):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def production_hasher():
+    """argon2id at its production cost takes 0.1-0.6 s a hash and as much a check, and the
+    suite signs in hundreds of times; tests hash at the smallest cost instead (the
+    production parameters are checked by test_accounts_access.py). Processes the tests
+    start keep the production cost."""
+    from argon2 import PasswordHasher
+
+    from bot.accounts import service
+
+    production, service.HASHER = service.HASHER, PasswordHasher(
+        time_cost=1, memory_cost=8, parallelism=1)
+    yield production
+    service.HASHER = production

@@ -261,3 +261,16 @@ def test_a_running_web_server_counts_the_real_peer(settings, services, tmp_path)
     addresses = {e.details.get("address") for e in _trail(services)
                  if e.action == "sign-in.failed"}
     assert addresses == {"127.0.0.1"}
+
+
+def test_passwords_are_kept_as_argon2id_at_rfc_9106s_cost(production_hasher, services):
+    """What the service hashes with outside the tests (they swap in a cheap hasher)."""
+    from argon2 import Type, extract_parameters
+
+    from bot.accounts import service
+
+    assert service.HASHER is not production_hasher  # the tests' cheap one
+    params = extract_parameters(production_hasher.hash("a long pass phrase"))
+    assert (params.type, params.memory_cost, params.time_cost) == (Type.ID, 65536, 3)
+    # A hash made at a lower cost is made again at the production cost on sign-in.
+    assert production_hasher.check_needs_rehash(service.HASHER.hash("a long pass phrase"))
