@@ -11,6 +11,7 @@ from flask import Response, abort, g, render_template, request, send_file
 from bot.core.clock import now
 from bot.core.exports import EXPORTS, Filters, filter_details, write_csv, write_xlsx
 from dashboard.auth import services
+from dashboard.i18n import local_midnight
 from dashboard.nav import NavItem
 from dashboard.page import page_blueprint
 from dashboard.permissions import can, require
@@ -25,8 +26,9 @@ FILTERS = ("since", "until", "province", "status", "category")
 
 
 def _day(name: str) -> dt.datetime | None:
+    """A date filter, read in the deployment's zone like every date the dashboard shows."""
     try:
-        return dt.datetime.fromisoformat(request.args.get(name, "")).replace(tzinfo=dt.UTC)
+        return local_midnight(dt.date.fromisoformat(request.args.get(name, "")))
     except ValueError:
         return None
 
@@ -34,7 +36,8 @@ def _day(name: str) -> dt.datetime | None:
 def _filters() -> Filters:
     text = {key: request.args.get(key, "")[:64] or None for key in ("province", "status",
                                                                    "category")}
-    return Filters(since=_day("since"), until=_day("until"), **text)
+    until = _day("until")  # the "until" day is included, as on the other pages
+    return Filters(since=_day("since"), until=until and until + dt.timedelta(days=1), **text)
 
 
 def _chosen() -> dict:
