@@ -69,7 +69,8 @@ def zone_name() -> str:
 def zone_label() -> str:
     """Asia/Kabul (UTC+04:30): the zone every time on the page is in, said once."""
     offset = now().astimezone(ZoneInfo(zone_name())).strftime("%z")
-    return localize_digits(f"{zone_name()} (UTC{offset[:3]}:{offset[3:]})", current_language())
+    label = localize_digits(f"{zone_name()} (UTC{offset[:3]}:{offset[3:]})", current_language())
+    return f"\u2066{label}\u2069"  # isolated left-to-right, so RTL text keeps it whole
 
 
 def local_midnight(day: dt.date) -> dt.datetime:
