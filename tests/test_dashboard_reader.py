@@ -226,3 +226,31 @@ def test_the_status_history_arrow_points_the_reading_way(app, services):
         _switch(client, language)
         page = client.get(f"/dashboard/reports/{code}").get_data(as_text=True)
         assert arrow.findall(page) == ["←"], language
+
+
+LATIN_ON_PURPOSE = re.compile(
+    r"<(script|style|textarea|code|select|title)\b.*?</\1>"  # not prose
+    r'|<(bdi|a|span|td|dd)\b[^>]*dir="ltr"[^>]*>.*?</\2>'  # codes typed as they are: R-7K3Q
+    r'|<td class="text[^"]*"[^>]*>.*?</td>'  # what people wrote, and the SMS sent to them
+    r"|<[^>]+>", re.S)
+
+
+def test_dari_prose_on_the_work_pages_has_no_latin_digits(app, services):
+    code, _ = make_report(services)
+    with services.database.write() as db:
+        change_status(db, db.get(Report, code), "reviewing", "coordinator", None, now(),
+                      services.settings)
+        meeting = meetings.create(db, title={"en": "Shura"}, time_zone="Asia/Kabul",
+                                  local_start=dt.datetime(2030, 1, 5, 10, 0), now=now())
+        meeting_id = meeting.id
+        record(db, "cli:root", "report.view", "report", code)
+    make_feedback(services)
+    person(services).say("menu")
+    client = signed_in(app, services, "admin")
+    _switch(client, "fa")
+    for path in ("/dashboard/overview/", "/dashboard/reports/", f"/dashboard/reports/{code}",
+                 "/dashboard/feedback/", "/dashboard/messages/", "/dashboard/meetings/",
+                 f"/dashboard/meetings/{meeting_id}", "/dashboard/audit/",
+                 "/dashboard/contacts/", "/dashboard/broadcasts/"):
+        text = LATIN_ON_PURPOSE.sub(" ", client.get(path).get_data(as_text=True))
+        assert not re.findall(r".{0,20}[0-9].{0,20}", text), path

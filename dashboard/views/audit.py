@@ -57,14 +57,14 @@ def actor_label(actor: str) -> str:
     return word("dash.word.actor", actor)
 
 
-def target_label(kind: str | None, ident: str | None) -> str:
-    """report R-7K3Q, export of reports, user 3."""
+def target_label(kind: str | None, ident: str | None) -> tuple[str, str]:
+    """(report, R-7K3Q), (user, ۳), (export of reports, ""): the words, and the id to show
+    left-to-right beside them (a code stays as it is typed, a number in the reader's digits)."""
     if kind == "export":
-        return gettext("dash.word.target.export_named", name=word("dash.word.export", ident))
-    label = word("dash.word.target", kind)
+        return gettext("dash.word.target.export_named", name=word("dash.word.export", ident)), ""
     if not ident:
-        return label
-    return f"{label} {digits(ident) if ident.isdigit() else ident}"  # R-7K3Q stays as typed
+        return word("dash.word.target", kind), ""
+    return word("dash.word.target", kind), digits(ident) if ident.isdigit() else ident
 
 
 def _page_number() -> int:
