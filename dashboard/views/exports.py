@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import tempfile
 
@@ -11,11 +10,11 @@ from flask import Response, abort, g, render_template, request, send_file
 from bot.core.clock import now
 from bot.core.exports import EXPORTS, Filters, filter_details, write_csv, write_xlsx
 from dashboard.auth import services
-from dashboard.i18n import local_midnight
 from dashboard.nav import NavItem
 from dashboard.page import page_blueprint
 from dashboard.permissions import can, require
 from dashboard.trail import record
+from dashboard.views.common import arg_date, export_filters
 
 bp = page_blueprint("exports", "/exports")
 NAV = NavItem(60, "exports.index", "dash.nav.exports", "exports.download")
@@ -25,19 +24,11 @@ FORMATS = ("csv", "xlsx")
 FILTERS = ("since", "until", "province", "status", "category")
 
 
-def _day(name: str) -> dt.datetime | None:
-    """A date filter, read in the deployment's zone like every date the dashboard shows."""
-    try:
-        return local_midnight(dt.date.fromisoformat(request.args.get(name, "")))
-    except ValueError:
-        return None
-
-
 def _filters() -> Filters:
+    """Days in the deployment's zone, the "until" day included, as on the other pages."""
     text = {key: request.args.get(key, "")[:64] or None for key in ("province", "status",
                                                                    "category")}
-    until = _day("until")  # the "until" day is included, as on the other pages
-    return Filters(since=_day("since"), until=until and until + dt.timedelta(days=1), **text)
+    return export_filters({"since": arg_date("since"), "until": arg_date("until"), **text})
 
 
 def _chosen() -> dict:
