@@ -66,10 +66,12 @@ def zone_name() -> str:
     return current_app.extensions["dashboard"].timezone
 
 
-def zone_label() -> str:
-    """Asia/Kabul (UTC+04:30): the zone every time on the page is in, said once."""
-    offset = now().astimezone(ZoneInfo(zone_name())).strftime("%z")
-    label = localize_digits(f"{zone_name()} (UTC{offset[:3]}:{offset[3:]})", current_language())
+def zone_label(zone: str | None = None) -> str:
+    """Asia/Kabul (UTC+04:30): the zone every time on the page is in (said once, in the
+    footer), or another one named beside a time."""
+    zone = zone or zone_name()
+    offset = now().astimezone(ZoneInfo(zone)).strftime("%z")
+    label = localize_digits(f"{zone} (UTC{offset[:3]}:{offset[3:]})", current_language())
     return f"\u2066{label}\u2069"  # isolated left-to-right, so RTL text keeps it whole
 
 
@@ -108,14 +110,16 @@ def _solar_date(day: dt.date, form: str) -> str:
     return text
 
 
-def datetime(value: dt.datetime | None, form: str = "short") -> str:
+def datetime(value: dt.datetime | None, form: str = "short", zone: str | None = None) -> str:
+    """`value` in the deployment's zone (or in `zone`, for a meeting held elsewhere)."""
     if value is None:
         return ""
+    zone = zone or zone_name()
     if current_language() in AFGHAN_MONTHS:
-        local = value.astimezone(ZoneInfo(zone_name()))
+        local = value.astimezone(ZoneInfo(zone))
         text = f"{_solar_date(local.date(), form)} {local:%H:%M}"
     else:
-        text = format_datetime(value, form, tzinfo=zone_name(), locale=_locale())
+        text = format_datetime(value, form, tzinfo=zone, locale=_locale())
     return localize_digits(text, current_language())
 
 
@@ -163,7 +167,7 @@ def template_globals() -> dict:
     return {
         "_": gettext, "ngettext": ngettext, "number": number, "percent": percent,
         "datetime": datetime, "date": date, "digits": digits, "zone_label": zone_label,
-        "word": word, "lang": language, "row_error": row_error,
+        "zone_name": zone_name, "word": word, "lang": language, "row_error": row_error,
         "dir": "rtl" if language in RTL else "ltr", "languages": NATIVE_NAMES,
         "sms_charsets": sms_charsets(language),
     }

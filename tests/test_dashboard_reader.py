@@ -51,6 +51,21 @@ def test_every_page_says_once_which_zone_its_times_are_in(app, services):
     assert "\u2066Asia/Kabul (UTC+۰۴:۳۰)\u2069" in page
 
 
+def test_a_meeting_elsewhere_is_shown_in_the_stated_zone_with_its_own_beside(app, services):
+    with services.database.write() as db:
+        kabul = meetings.create(db, title={"en": "Shura"}, time_zone="Asia/Kabul",
+                                local_start=dt.datetime(2030, 1, 5, 10, 0), now=now()).id
+        aden = meetings.create(db, title={"en": "Dialogue"}, time_zone="Asia/Aden",
+                               local_start=dt.datetime(2030, 1, 5, 10, 0), now=now()).id
+    client = signed_in(app, services, "coordinator")
+    page = client.get(f"/dashboard/meetings/{kabul}").get_data(as_text=True)
+    assert "Jan 5, 2030, 10:00:00" in page and 'id="meeting-zone"' not in page
+    page = client.get(f"/dashboard/meetings/{aden}").get_data(as_text=True)
+    assert "Jan 5, 2030, 11:30:00" in page  # 10:00 in Aden is 11:30 in Kabul
+    there = re.search(r'<small id="meeting-zone">([^<]+)</small>', page).group(1)
+    assert there == "(local time there: 1/5/30, 10:00\u202fAM, \u2066Asia/Aden (UTC+03:00)\u2069)"
+
+
 def test_an_anonymous_report_is_dated_by_the_kabul_day_like_the_times_beside_it(app, services):
     with time_machine.travel(EVENING_UTC, tick=False):
         say_all(person(services), ANONYMOUS)
