@@ -5,10 +5,12 @@ reading way."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import re
 
+import pytest
 import time_machine
 from sqlalchemy import select
 
@@ -18,9 +20,11 @@ from bot.core.clock import now
 from bot.meetings import service as meetings
 from bot.reports.service import change_status
 from bot.store import Contact, Message, Report
+from bot.text import places as geography
 from bot.text.calendar import solar_hijri
 from bot.text.normalize import localize_digits
 from locales import Translator
+from tests.builders import running, web_app
 from tests.community import ANONYMOUS, NAMED, person, say_all
 from tests.dashboard_builders import csrf, signed_in
 from tests.dashboard_work import make_feedback, make_report
@@ -141,6 +145,19 @@ def test_overview_weeks_start_on_saturday_for_dari_and_monday_in_english(app, se
     assert english[-1] == "16 Nov"  # Monday 16 November
     saturday = localize_digits(solar_hijri(dt.date(2026, 11, 21), "fa").rsplit(" ", 1)[0], "fa")
     assert dari[-1] == saturday and dari[-2] == "۲۳ عقرب"  # Saturday 14 November
+
+
+@pytest.mark.parametrize(("places", "first_day"), [("yemen", "١٥ نوفمبر"),  # Sunday
+                                                  ("morocco", "16 نوفمبر")])  # Monday
+def test_arabic_weeks_start_as_the_deployments_country_starts_them(settings, places,
+                                                                    first_day):
+    with running(dataclasses.replace(settings, places=places)) as services, \
+            time_machine.travel(EVENING_UTC, tick=False):  # Saturday 21 Nov in Aden
+        make_report(services, province=geography.load(places).places[0].code)
+        client = signed_in(web_app(services), services, "coordinator")
+        _switch(client, "ar")
+        weeks = _weeks(client.get("/dashboard/overview/").get_data(as_text=True), "ar")
+    assert weeks[-1] == first_day
 
 
 def test_check_in_codes_and_counts_are_in_the_readers_digits(app, services):
