@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class DashboardState:
     timezone: str
+    country: str
 
 
 def init_app(app: Flask, services: Services) -> None:
@@ -30,7 +31,8 @@ def init_app(app: Flask, services: Services) -> None:
     from dashboard.views import NAV, PAGES
 
     settings = services.settings
-    app.extensions["dashboard"] = DashboardState(places.load(settings.places).timezone)
+    geography = places.load(settings.places)
+    app.extensions["dashboard"] = DashboardState(geography.timezone, geography.country)
     configure_sessions(app, settings.public_url)
     scope.install()
     app.jinja_env.autoescape = True  # everywhere, not only for .html templates

@@ -140,7 +140,7 @@ class ConcernReport(StepFlow):
                             anonymous=fields["anonymous"])
         if refused:
             return refused
-        report = file_report(ctx.db, ctx.contact, fields, now=ctx.now)
+        report = file_report(ctx.db, ctx.contact, fields, now=ctx.now, today=today(ctx))
         # An anonymous report's code, and the whole conversation that led to it, leave
         # the message log once the confirmation has left.
         reply = Reply(self.confirmation(ctx, report), scrub=report.anonymous)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from bot.core.clock import now
 from bot.reports.service import file_report
 from bot.services import Services
 from bot.store import Contact, Feedback
+from bot.text import places
 from tests.builders import make_contact
 
 SECRET = "Soldiers took my brother from the market"
@@ -18,8 +21,10 @@ def make_report(services: Services, *, anonymous: bool = False, urgent: bool = F
     fields = {"category": category, "occurred": "today", "occurred_on": now().date(),
               "province": province, "district": "Dand", "location": None,
               "description": description, "urgent": urgent, "anonymous": anonymous}
+    zone = ZoneInfo(places.load(services.settings.places).timezone)
     with services.database.write() as db:
-        report = file_report(db, db.get(Contact, contact_id), fields, now=now())
+        report = file_report(db, db.get(Contact, contact_id), fields, now=now(),
+                             today=now().astimezone(zone).date())
         return report.code, contact_id
 
 

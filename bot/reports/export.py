@@ -15,7 +15,9 @@ from bot.store import Feedback, Report, ReportChange
 
 
 def _day(value: dt.datetime | None) -> dt.date | None:
-    return value.astimezone(dt.UTC).date() if value else None
+    """The day a filter names, in the zone it was given in (the dashboard's, or UTC from
+    the command line), as received_on is the day in the deployment's zone."""
+    return value.date() if value else None
 
 
 def report_query(filters: Filters):

@@ -22,9 +22,11 @@ def code_taken(db: Session, code: str) -> bool:
     return bool(db.scalar(select(exists().where(Report.code == code))))
 
 
-def file_report(db: Session, contact: Contact, fields: dict, *, now: dt.datetime) -> Report:
+def file_report(db: Session, contact: Contact, fields: dict, *, now: dt.datetime,
+                today: dt.date) -> Report:
     """Stores a report from `fields` (category, occurred, occurred_on, province, district,
     location, description, urgent, anonymous); the caller alerts coordinators if urgent.
+    `today` is the day in the deployment's zone, the one every page shows.
 
     An anonymous report keeps no contact and only the day it arrived: an exact time
     could be matched against the message log to find who sent it."""
@@ -32,7 +34,7 @@ def file_report(db: Session, contact: Contact, fields: dict, *, now: dt.datetime
     report = Report(
         code=codes.new_code("R", lambda code: code_taken(db, code)),
         status=ReportStatus.NEW,
-        received_on=now.astimezone(dt.UTC).date(),
+        received_on=today,
         created_at=None if anonymous else now,
         contact_id=None if anonymous else contact.id,
         language=contact.language,

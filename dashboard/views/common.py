@@ -13,7 +13,7 @@ from bot.store import Meeting, Role, User
 from bot.text import places
 from bot.text.vocabulary import ROLES
 from dashboard.auth import services
-from dashboard.i18n import current_language
+from dashboard.i18n import current_language, local_midnight
 from dashboard.i18n import gettext as _
 from locales import LANGUAGES
 
@@ -37,10 +37,10 @@ def checked_id(value: int) -> int:
 
 
 def export_filters(f: dict) -> Filters:
-    """The page's filters as the exports' Filters: dates become UTC midnights, and
-    the "until" day is included."""
+    """The page's filters as the exports' Filters: dates become midnights in the
+    deployment's zone, and the "until" day is included."""
     def midnight(day):
-        return day and dt.datetime.combine(day, dt.time(), dt.UTC)
+        return day and local_midnight(day)
 
     return Filters(since=midnight(f.get("since")),
                    until=midnight(f.get("until") and f["until"] + dt.timedelta(days=1)),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import tempfile
 
@@ -15,6 +14,7 @@ from dashboard.nav import NavItem
 from dashboard.page import page_blueprint
 from dashboard.permissions import can, require
 from dashboard.trail import record
+from dashboard.views.common import arg_date, export_filters
 
 bp = page_blueprint("exports", "/exports")
 NAV = NavItem(60, "exports.index", "dash.nav.exports", "exports.download")
@@ -24,17 +24,11 @@ FORMATS = ("csv", "xlsx")
 FILTERS = ("since", "until", "province", "status", "category")
 
 
-def _day(name: str) -> dt.datetime | None:
-    try:
-        return dt.datetime.fromisoformat(request.args.get(name, "")).replace(tzinfo=dt.UTC)
-    except ValueError:
-        return None
-
-
 def _filters() -> Filters:
+    """Days in the deployment's zone, the "until" day included, as on the other pages."""
     text = {key: request.args.get(key, "")[:64] or None for key in ("province", "status",
                                                                    "category")}
-    return Filters(since=_day("since"), until=_day("until"), **text)
+    return export_filters({"since": arg_date("since"), "until": arg_date("until"), **text})
 
 
 def _chosen() -> dict:

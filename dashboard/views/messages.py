@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import render_template, request
 from sqlalchemy import select
 
-from bot.store import Direction, Message
+from bot.store import Contact, Direction, Message, Status
 from dashboard.auth import services
 from dashboard.nav import NavItem
 from dashboard.page import page_blueprint
@@ -15,6 +15,7 @@ bp = page_blueprint("messages", "/messages")
 NAV = NavItem(40, "messages.index", "dash.nav.messages", "messages.view")
 PAGE = 100
 MAX_ID = 2**63 - 1
+STATUSES = tuple(v for k, v in vars(Status).items() if k.isupper())
 
 
 def _int(name: str) -> int | None:
@@ -40,6 +41,9 @@ def index():
         query = query.where(Message.id < before)
     with services().database.read() as db:
         messages = list(db.scalars(query))
+        ids = {m.contact_id for m in messages if m.contact_id}
+        contacts = {c.id: c for c in db.scalars(select(Contact).where(Contact.id.in_(ids)))}
     older = messages[-1].id if len(messages) == PAGE else None
     return render_template("messages.html", messages=messages, filters=filters,
-                           contact=contact_id or "", older=older)
+                           contact=contact_id or "", older=older, contacts=contacts,
+                           statuses=STATUSES)

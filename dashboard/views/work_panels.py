@@ -13,7 +13,7 @@ from bot.core.clock import now
 from bot.meetings.rsvp import ACTIVE
 from bot.store import Broadcast, BroadcastRun, Feedback, Invitation, Meeting, Report, Response
 from dashboard.charts import bars
-from dashboard.i18n import date
+from dashboard.i18n import date, local_today, week_start
 from dashboard.i18n import gettext as _
 from dashboard.panels import Panel
 from dashboard.views.common import place_name, title_of
@@ -23,16 +23,15 @@ FEEDBACK_DAYS = 90
 
 
 def reports(db: Session) -> dict:
-    today = now().date()
-    monday = today - dt.timedelta(days=today.weekday())
-    first = monday - dt.timedelta(weeks=WEEKS - 1)
+    """By category, and by week (starting on the reader's first day of the week)."""
+    first = week_start(local_today()) - dt.timedelta(weeks=WEEKS - 1)
     recent = Report.received_on >= first
     by_category = db.execute(select(Report.category, func.count()).where(recent)
                              .group_by(Report.category).order_by(func.count().desc())).all()
     weeks = dict.fromkeys((first + dt.timedelta(weeks=i) for i in range(WEEKS)), 0)
     for day, n in db.execute(select(Report.received_on, func.count()).where(recent)
                              .group_by(Report.received_on)):
-        weeks[day - dt.timedelta(days=day.weekday())] += n
+        weeks[week_start(day)] += n
     return {"categories": bars([(_(f"report.category.{c}"), n) for c, n in by_category]),
             "weeks": bars([(date(week), n) for week, n in weeks.items()])}
 
