@@ -5,4 +5,12 @@ document.addEventListener("DOMContentLoaded", () => {
   for (const select of document.querySelectorAll("select[data-autosubmit]")) {
     select.addEventListener("change", () => select.form.requestSubmit());
   }
+  // One navigation menu open at a time; a click elsewhere or Escape closes it.
+  const menus = [...document.querySelectorAll("nav details.menu")];
+  const close = (except) => menus.forEach((m) => { if (m !== except) m.open = false; });
+  for (const menu of menus) {
+    menu.addEventListener("toggle", () => { if (menu.open) close(menu); });
+  }
+  document.addEventListener("click", (e) => { if (!e.target.closest("details.menu")) close(); });
+  document.addEventListener("keydown", (e) => { if (e.key === "Escape") close(); });
 });

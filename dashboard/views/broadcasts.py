@@ -25,7 +25,8 @@ from dashboard.views.common import actor, choices, get_or_404
 from locales import LANGUAGES, NATIVE_NAMES
 
 bp = page_blueprint("broadcasts", "/broadcasts")
-NAV = NavItem(40, "broadcasts.index", "dash.nav.broadcasts", "broadcasts.view")
+NAV = NavItem(40, "broadcasts.index", "dash.nav.broadcasts", "broadcasts.view",
+              section="outreach")
 
 
 @bp.get("/")

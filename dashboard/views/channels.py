@@ -12,7 +12,8 @@ from dashboard.page import page_blueprint
 from dashboard.permissions import require
 
 bp = page_blueprint("channels", "/channels")
-NAV = NavItem(86, "channels.index", "dash.nav.channels", "channels.manage")
+NAV = NavItem(86, "channels.index", "dash.nav.channels", "channels.manage",
+              section="settings")
 
 
 @bp.get("/")

@@ -30,7 +30,8 @@ from dashboard.views.common import get_or_404
 from locales import LANGUAGES
 
 bp = page_blueprint("contacts", "/contacts")
-NAV = NavItem(20, "contacts.index", "dash.nav.contacts", "contacts.view")
+NAV = NavItem(20, "contacts.index", "dash.nav.contacts", "contacts.view",
+              section="people")
 # A web request must finish well inside gunicorn's timeout; bigger files go through
 # `mashwara contacts import`, which has no such limit.
 IMPORT_LIMIT = 2000

@@ -17,7 +17,8 @@ from dashboard.permissions import can, require
 from dashboard.trail import record
 
 bp = page_blueprint("exports", "/exports")
-NAV = NavItem(60, "exports.index", "dash.nav.exports", "exports.download")
+NAV = NavItem(60, "exports.index", "dash.nav.exports", "exports.download",
+              section="records")
 FORMATS = ("csv", "xlsx")
 
 

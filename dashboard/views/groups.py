@@ -19,7 +19,8 @@ from dashboard.trail import record
 from dashboard.views.common import MAX_ID, get_or_404
 
 bp = page_blueprint("groups", "/groups")
-NAV = NavItem(30, "groups.index", "dash.nav.groups", "groups.view")
+NAV = NavItem(30, "groups.index", "dash.nav.groups", "groups.view",
+              section="people")
 
 
 @bp.get("/")

@@ -23,7 +23,8 @@ from dashboard.permissions import require
 from dashboard.views.common import actor, checked_id, get_or_404, title_of
 
 bp = page_blueprint("meetings", "/meetings")
-NAV = NavItem(35, "meetings.index", "dash.nav.meetings", "meetings.view")
+NAV = NavItem(35, "meetings.index", "dash.nav.meetings", "meetings.view",
+              section="people")
 
 
 @bp.get("/")
