@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, g, request
+from flask import abort, current_app, g, request
 from sqlalchemy import select
 
 from bot.core.exports import Filters
@@ -78,6 +78,24 @@ def place_name(code: str | None) -> str:
     geography = places.load(services().settings.places)
     place = geography.get(code)
     return place.name(current_language()) if place else (code or _("dash.unknown"))
+
+
+def default_zone() -> str:
+    return current_app.extensions["dashboard"].timezone
+
+
+def time_zones() -> list[str]:
+    """The zones a form offers: the deployment's first, then those of the bundled lists of
+    places, then UTC."""
+    default = default_zone()
+    others = {places.load(name).timezone for name in places.bundled()} | {"UTC"}
+    return [default, *sorted(others - {default})]
+
+
+def form_texts(name: str, limit: int = 200) -> dict[str, str]:
+    """A text written per language (`name_en`, `name_fa`, ...), the empty ones left out."""
+    texts = {code: request.form.get(f"{name}_{code}", "").strip()[:limit] for code in LANGUAGES}
+    return {code: text for code, text in texts.items() if text}
 
 
 def title_of(meeting: Meeting) -> str:

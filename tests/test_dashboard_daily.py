@@ -1,0 +1,84 @@
+"""The dashboard as a coordinator uses it every day, through the Flask test client:
+meetings (titles per language, the place shown, the time zone from a list, a hint where
+there is no group), the broadcast composer's hints, words and button, the overview's
+charts, picking contacts for a group, and the partners page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import time_machine
+from sqlalchemy import select
+
+from bot.contacts.imports import add_member, group_by_name
+from bot.store import Meeting, Message
+from tests.builders import make_contact
+from tests.dashboard_builders import csrf, signed_in
+
+NOW = dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.UTC)
+
+
+def _group_of(services, *contact_ids: int, name: str = "Dand shura") -> int:
+    with services.database.write() as db:
+        group = group_by_name(db, name)
+        for contact_id in contact_ids:
+            add_member(db, group, contact_id)
+        return group.id
+
+
+def _new_meeting(client, **fields):
+    token = csrf(client, "/dashboard/meetings/")
+    return client.post("/dashboard/meetings/", data={
+        "start": "2026-12-01T10:00", "csrf_token": token, **fields}, follow_redirects=True)
+
+
+def _sent_to(services, contact_id: int) -> list[str]:
+    with services.database.read() as db:
+        return list(db.scalars(select(Message.text).where(
+            Message.contact_id == contact_id, Message.direction == "out")))
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_meeting_title_is_written_per_language_and_each_invitee_reads_their_own(
+        app, services):
+    dari, english, pashto = (make_contact(services, lang=lang)[0] for lang in ("fa", "en", "ps"))
+    group_id = _group_of(services, dari, english, pashto)
+    client = signed_in(app, services, "coordinator")
+    page = _new_meeting(client, title_en="Dand shura", title_fa="شورای دند",
+                        place_en="District office", place_fa="دفتر ولسوالی",
+                        tz="Asia/Kabul", group=str(group_id), invite="1").get_data(as_text=True)
+    assert 'id="place"><bdi>District office</bdi>' in page  # the place is shown
+    with services.database.read() as db:
+        meeting = db.scalars(select(Meeting)).one()
+        assert meeting.title == {"en": "Dand shura", "fa": "شورای دند"}
+        assert meeting.place == {"en": "District office", "fa": "دفتر ولسوالی"}
+    assert "شورای دند" in _sent_to(services, dari)[0]
+    assert "دفتر ولسوالی" in _sent_to(services, dari)[0]
+    assert "Dand shura" in _sent_to(services, english)[0]
+    assert "Dand shura" in _sent_to(services, pashto)[0]  # no Pashto title: the default's
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_meeting_form_offers_time_zones_from_a_list_and_refuses_others(app, services):
+    client = signed_in(app, services, "coordinator")
+    form = client.get("/dashboard/meetings/").get_data(as_text=True)
+    assert '<option value="Asia/Kabul" selected>Asia/Kabul</option>' in form
+    assert '<option value="Asia/Aden">' in form and '<option value="UTC">' in form
+    assert 'name="title_fa" lang="fa"' in form and 'name="title_ps" lang="ps"' in form
+    page = _new_meeting(client, title_en="Shura", tz="Mars/Olympus").get_data(as_text=True)
+    assert "Choose the time zone from the list." in page
+    page = _new_meeting(client, title_en="Shura", tz="Asia/Aden").get_data(as_text=True)
+    assert "(Asia/Aden)" in page
+    with services.database.read() as db:
+        assert db.scalars(select(Meeting.time_zone)).all() == ["Asia/Aden"]
+
+
+def test_invite_groups_says_how_to_make_a_group_when_there_is_none(app, services):
+    client = signed_in(app, services, "coordinator")
+    page = client.get("/dashboard/meetings/").get_data(as_text=True)
+    assert 'id="no-groups">There is no group yet, so nobody can be invited.' in page
+    assert 'href="/dashboard/groups/"' in page
+    assert '<select name="group"' not in page
+    _group_of(services, make_contact(services)[0])
+    page = client.get("/dashboard/meetings/").get_data(as_text=True)
+    assert '<select name="group"' in page and "Groups are made on the Groups page" in page
