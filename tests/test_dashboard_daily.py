@@ -82,3 +82,41 @@ def test_invite_groups_says_how_to_make_a_group_when_there_is_none(app, services
     _group_of(services, make_contact(services)[0])
     page = client.get("/dashboard/meetings/").get_data(as_text=True)
     assert '<select name="group"' in page and "Groups are made on the Groups page" in page
+
+
+def _preview(client, **fields) -> str:
+    token = csrf(client, "/dashboard/broadcasts/new")
+    form = {"name": "Clinic", "text_en": "The clinic opens Monday.", "when": "now",
+            "tz": "Asia/Kabul", "repeat": "none", "csrf_token": token, **fields}
+    return client.post("/dashboard/broadcasts/preview", data=form).get_data(as_text=True)
+
+
+def test_every_audience_list_in_the_composer_has_a_hint(app, services):
+    page = signed_in(app, services, "coordinator").get("/dashboard/broadcasts/new")
+    page = page.get_data(as_text=True)
+    for key in ("groups", "provinces", "roles", "languages", "channels"):
+        for prefix in ("", "exclude_"):
+            assert f'aria-describedby="{prefix}{key}-hint"' in page
+            assert f'<small class="hint" id="{prefix}{key}-hint">' in page
+    assert "People who read any chosen language." in page
+    assert "People who read these languages are left out." in page
+    assert '<select name="tz" dir="ltr"><option value="Asia/Kabul" selected>' in page
+    assert 'id="preview-pending"' in page  # the preview's place, beside the form
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_composer_warns_in_words_in_the_warning_colour_and_says_send_now(app, services):
+    make_contact(services, lang="ps")
+    client = signed_in(app, services, "coordinator")
+    page = _preview(client)
+    assert ('<p class="flash warning" role="alert">No پښتو text: people who read پښتو (1)'
+            " get the English text instead.</p>") in page
+    assert "No ps text" not in page
+    assert '>Send now</button>' in page
+    assert '>Schedule it</button>' in _preview(client, when="at", at="2026-11-21T09:00")
+    client.post("/dashboard/language", data={
+        "language": "fa", "next": "/dashboard/overview/",
+        "csrf_token": csrf(client, "/dashboard/overview/")})
+    page = _preview(client)
+    assert "متن پښتو نیست: کسانی که پښتو می‌خوانند (۱) به جای آن متن English را می‌گیرند." in page
+    assert ">همین حالا بفرستید</button>" in page

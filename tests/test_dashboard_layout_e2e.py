@@ -43,3 +43,39 @@ def test_the_navigation_fits_one_line_in_english_dari_and_arabic(page, live_url,
     assert page.locator("nav details[open]").count() == 0
     _shot(page, "layout-nav-menu-ar")
     assert page.console_errors == []
+
+
+def test_the_composer_preview_sits_beside_the_form_or_on_top_when_narrow(
+        page, live_url, services):  # noqa: F811
+    from tests.builders import make_contact
+
+    make_contact(services, lang="ps")
+    _, email = make_user(services, "coordinator")
+    page.set_default_timeout(15_000)
+    sign_in(page, live_url, email)
+    page.goto(f"{live_url}/dashboard/broadcasts/new")
+    page.fill("input[name=name]", "Clinic days")
+    page.fill("#text-en", "The clinic is open on Monday.")
+    page.click("button[name=step][value=preview]")
+    page.wait_for_selector("#preview")
+    form = page.locator("#composer .fields").bounding_box()
+    preview = page.locator("#preview").bounding_box()
+    assert preview["x"] >= form["x"] + form["width"]  # beside, not below
+    assert preview["y"] < form["y"] + 200  # at the top of the page, not 2,400 px down
+    warning = page.locator("#preview .flash.warning").first
+    assert warning.inner_text().startswith("No پښتو text")
+    assert warning.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 244, 214)"
+    button = page.locator("#create-broadcast")
+    assert button.inner_text() == "Send now"
+    page.check("input[name=when][value=at]")
+    assert button.inner_text() == "Schedule it"
+    _shot(page, "layout-composer-wide")
+
+    page.set_viewport_size({"width": 600, "height": 900})
+    page.goto(f"{live_url}/dashboard/broadcasts/new")
+    language(page, "ar")
+    pending = page.locator("#preview-pending").bounding_box()
+    first = page.locator("#composer .fields").bounding_box()
+    assert pending["y"] + pending["height"] <= first["y"]  # on top, on a narrow screen
+    _shot(page, "layout-composer-narrow-ar")
+    assert page.console_errors == []

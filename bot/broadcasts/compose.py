@@ -41,6 +41,19 @@ class Draft:
     created_by: str | None = None
 
 
+class Notice(str):
+    """A warning in English (what the CLI and the API say) that keeps its message id and
+    values, so that the dashboard can say it in its reader's language, in words."""
+
+    key: str
+    values: dict
+
+    def __new__(cls, english: str, key: str, **values):
+        notice = super().__new__(cls, english)
+        notice.key, notice.values = key, values
+        return notice
+
+
 @dataclass(frozen=True)
 class Version:
     language: str
@@ -56,7 +69,7 @@ class Preview:
     # (channel, language of the text sent, language spoken) -> recipients
     sizes: dict[tuple[str, str, str], int]
     errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -116,8 +129,9 @@ def preview(db: Session, draft: Draft, *, default_language: str, channels, now: 
         result.errors.append("The audience is empty: nobody registered, reachable and not"
                              " stopped matches these filters.")
     if unreachable:
-        result.warnings.append(f"{unreachable} matching recipient(s) can only be reached on a"
-                               " channel not configured here: they will get nothing.")
+        result.warnings.append(Notice(
+            f"{unreachable} matching recipient(s) can only be reached on a channel not"
+            " configured here: they will get nothing.", "unreachable", count=unreachable))
     result.warnings += _warnings(draft, result, default_language, large_audience, now)
     return result
 
@@ -168,20 +182,24 @@ def _quiet_errors(start: str, end: str) -> list[str]:
 
 
 def _warnings(draft: Draft, result: Preview, default_language: str, large: int,
-              now: dt.datetime) -> list[str]:
+              now: dt.datetime) -> list[Notice]:
     warnings = []
     if draft.recurrence != Recurrence.NONE and draft.ends_at is None and result.total > large:
-        warnings.append(f"This repeats with no end date to {result.total} people: every"
-                        " occurrence costs the same again. Consider --until.")
+        warnings.append(Notice(
+            f"This repeats with no end date to {result.total} people: every occurrence"
+            " costs the same again. Consider --until.", "endless", count=result.total))
     for lang, version in result.versions.items():
         if version.segments > SMS_SEGMENT_WARNING:
-            warnings.append(f"The {lang} text takes {version.segments} SMS segments each.")
+            warnings.append(Notice(f"The {lang} text takes {version.segments} SMS segments"
+                                   " each.", "long", language=lang, count=version.segments))
     fallback = default_language if default_language in result.versions else "en"
     for spoken, n in sorted(result.fallbacks().items()):
-        warnings.append(f"No {spoken} text: {n} recipient(s) reading {spoken} will get the"
-                        f" {fallback} text instead.")
+        warnings.append(Notice(
+            f"No {spoken} text: {n} recipient(s) reading {spoken} will get the {fallback}"
+            " text instead.", "fallback", language=spoken, count=n, fallback=fallback))
     if draft.quiet and not result.errors and _starts_quiet(draft, now):
-        warnings.append("The send time is within quiet hours: SMS waits until they end.")
+        warnings.append(Notice("The send time is within quiet hours: SMS waits until they"
+                               " end.", "quiet"))
     return warnings
 
 

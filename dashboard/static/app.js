@@ -13,4 +13,11 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   document.addEventListener("click", (e) => { if (!e.target.closest("details.menu")) close(); });
   document.addEventListener("keydown", (e) => { if (e.key === "Escape") close(); });
+  // The composer's button says what it does: send now, or schedule.
+  const create = document.getElementById("create-broadcast");
+  for (const radio of create ? document.querySelectorAll("input[name=when]") : []) {
+    radio.addEventListener("change", () => {
+      create.textContent = radio.value === "now" ? create.dataset.now : create.dataset.later;
+    });
+  }
 });
