@@ -120,3 +120,66 @@ def test_the_composer_warns_in_words_in_the_warning_colour_and_says_send_now(app
     page = _preview(client)
     assert "متن پښتو نیست: کسانی که پښتو می‌خوانند (۱) به جای آن متن English را می‌گیرند." in page
     assert ">همین حالا بفرستید</button>" in page
+
+
+def _members(services, group_id: int) -> set[int]:
+    from bot.store import GroupMember
+
+    with services.database.read() as db:
+        return set(db.scalars(select(GroupMember.contact_id).where(
+            GroupMember.group_id == group_id)))
+
+
+def _pick(client, group_id, *contact_ids):
+    token = csrf(client, "/dashboard/contacts/")
+    return client.post("/dashboard/groups/members", data={
+        "group": str(group_id), "contact": [str(c) for c in contact_ids], "csrf_token": token})
+
+
+def test_people_ticked_on_the_contacts_list_are_added_to_a_group(app, services):
+    from bot.store import AuditEvent
+
+    amina, bilal = (make_contact(services, name=n)[0] for n in ("Amina", "Bilal"))
+    group_id = _group_of(services)
+    client = signed_in(app, services, "coordinator")
+    page = client.get("/dashboard/contacts/").get_data(as_text=True)
+    assert f'<input type="checkbox" name="contact" value="{amina}" form="to-group"' in page
+    assert f'<option value="{group_id}">Dand shura</option>' in page
+    response = _pick(client, group_id, amina, bilal)
+    assert response.status_code == 302 and response.location.endswith(f"/groups/{group_id}")
+    assert _members(services, group_id) == {amina, bilal}
+    assert "Added to Dand shura: 2." in client.get(response.location).get_data(as_text=True)
+    with services.database.read() as db:
+        event = db.scalars(select(AuditEvent).where(
+            AuditEvent.action == "group.add_members")).one()
+    assert event.details["picked"] == 2 and event.details["added"] == 2
+    nothing = _pick(client, group_id)
+    assert nothing.status_code == 302 and nothing.location.endswith("/dashboard/contacts/")
+    assert _pick(client, group_id, "²").status_code == 302  # not an id: nothing picked
+
+
+def test_viewers_get_no_boxes_and_cannot_add(app, services):
+    amina = make_contact(services, name="Amina")[0]
+    group_id = _group_of(services)
+    client = signed_in(app, services, "viewer")
+    assert 'form="to-group"' not in client.get("/dashboard/contacts/").get_data(as_text=True)
+    assert _pick(client, group_id, amina).status_code == 403
+    assert _members(services, group_id) == set()
+
+
+def test_a_kabul_coordinator_cannot_add_a_takhar_person_to_a_group(app, services):
+    from tests.dashboard_builders import sign_in
+    from tests.test_area_scope_e2e import limited
+
+    kabul = make_contact(services, name="Karima", province="kabul")[0]
+    takhar = make_contact(services, name="Tamana", province="takhar")[0]
+    group_id = _group_of(services)
+    limited(services, "kabul@example.org", "kabul")
+    client = app.test_client()
+    sign_in(client, "kabul@example.org")
+    page = client.get("/dashboard/contacts/").get_data(as_text=True)
+    assert f'value="{kabul}" form="to-group"' in page and "Tamana" not in page
+    assert _pick(client, group_id, kabul, takhar).status_code == 404
+    assert _members(services, group_id) == set()  # nothing, not even the Kabul person
+    assert _pick(client, group_id, kabul).status_code == 302
+    assert _members(services, group_id) == {kabul}

@@ -36,6 +36,13 @@ def checked_id(value: int) -> int:
     return value
 
 
+def form_ids(name: str, limit: int = 200) -> list[int]:
+    """The ids a form sent under `name` (ticked boxes, chosen options); anything that is
+    not an id is left out."""
+    raw = request.form.getlist(name)[:limit]
+    return [int(v) for v in raw if v.isascii() and v.isdigit() and int(v) <= MAX_ID]
+
+
 def export_filters(f: dict) -> Filters:
     """The page's filters as the exports' Filters: dates become UTC midnights, and
     the "until" day is included."""

@@ -56,8 +56,10 @@ def index():
         return _search_by_number(s)
     with services().database.read() as db:
         contacts, more = search(db, s)
+        groups = list(db.scalars(select(Group).order_by(Group.name))) if can(
+            g.user, "groups.edit") else []
     return render_template("contacts/index.html", contacts=contacts, more=more, search=s,
-                           **_choices())
+                           groups=groups, **_choices())
 
 
 def _search_by_number(s: Search):

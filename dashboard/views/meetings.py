@@ -25,6 +25,7 @@ from dashboard.views.common import (
     actor,
     checked_id,
     default_zone,
+    form_ids,
     form_texts,
     get_or_404,
     time_zones,
@@ -81,7 +82,7 @@ def _int(name: str, default: int | None = None, low: int = 0, high: int = 100_00
 @require("meetings.edit")
 def create():
     settings, at = services().settings, now()
-    group_ids = [int(g) for g in request.form.getlist("group") if g.isdigit() and int(g) < 2**31]
+    group_ids = form_ids("group")
     try:
         with services().database.write() as db:
             meeting = service.create(
@@ -146,7 +147,7 @@ def _act(meeting_id: int, work, action: str | None, done: str):
 @bp.post("/<int:meeting_id>/invite")
 @require("meetings.edit")
 def invite(meeting_id: int):
-    group_ids = [int(g) for g in request.form.getlist("group") if g.isdigit() and int(g) < 2**31]
+    group_ids = form_ids("group")
 
     def work(db, meeting, settings, at):
         added = service.add_invitees(db, meeting, group_ids=group_ids)
