@@ -183,3 +183,58 @@ def test_a_kabul_coordinator_cannot_add_a_takhar_person_to_a_group(app, services
     assert _members(services, group_id) == set()  # nothing, not even the Kabul person
     assert _pick(client, group_id, kabul).status_code == 302
     assert _members(services, group_id) == {kabul}
+
+
+def _partners_form(client, **fields):
+    token = csrf(client, "/dashboard/partners/")
+    return client.post("/dashboard/partners/", data={"csrf_token": token, **fields})
+
+
+def test_an_admin_lists_adds_and_disables_partners_audited_like_the_cli(app, services):
+    from bot.store import AuditEvent, Partner
+
+    client = signed_in(app, services, "admin")
+    response = _partners_form(client, name="Legal Aid Kabul", channel="sms",
+                              address="0700 123 456", language=["fa", "en"],
+                              province=["kabul", "nowhere"])
+    assert response.status_code == 302
+    with services.database.read() as db:
+        partner = db.scalars(select(Partner)).one()
+        assert (partner.channel, partner.address) == ("sms", "+93700123456")
+        assert partner.languages == ["fa", "en"] and partner.provinces == ["kabul"]
+        partner_id = partner.id
+    page = client.get("/dashboard/partners/").get_data(as_text=True)
+    assert "Legal Aid Kabul" in page and "+93700123456" not in page  # never shown
+    token = csrf(client, "/dashboard/partners/")
+    client.post(f"/dashboard/partners/{partner_id}/disable", data={"csrf_token": token})
+    client.post(f"/dashboard/partners/{partner_id}/disable", data={"csrf_token": token})
+    with services.database.read() as db:
+        assert db.get(Partner, partner_id).disabled_at is not None
+        actions = [e.action for e in db.scalars(select(AuditEvent).where(
+            AuditEvent.target_type == "partner").order_by(AuditEvent.id))]
+    assert actions == ["partner.add", "partner.disable"]  # disabling twice is one event
+    assert f'data-partner="{partner_id}"' in client.get("/dashboard/partners/").get_data(
+        as_text=True)
+
+
+def test_a_partner_form_that_does_not_fit_is_answered_422_with_words(app, services):
+    client = signed_in(app, services, "admin")
+    cases = [({"name": "", "channel": "pack"}, "1 to 120 characters"),
+             ({"name": "X", "channel": "email"}, "Choose how the partner receives"),
+             ({"name": "X", "channel": "telegram", "address": "@someone"}, "chat id (digits)"),
+             ({"name": "X", "channel": "sms", "address": "not a number"}, "chat id (digits)"),
+             ({"name": "X", "channel": "pack", "address": "+93700123456"}, "chat id (digits)")]
+    for fields, said in cases:
+        response = _partners_form(client, **fields)
+        assert response.status_code == 422, fields
+        assert said in response.get_data(as_text=True), fields
+    assert _partners_form(client, name="X", channel="telegram", address="-1001").status_code == 302
+    again = _partners_form(client, name="X", channel="pack")
+    assert again.status_code == 422 and "already called X" in again.get_data(as_text=True)
+
+
+def test_coordinators_have_no_partners_page(app, services):
+    client = signed_in(app, services, "coordinator")
+    assert client.get("/dashboard/partners/").status_code == 403
+    assert "/dashboard/partners/" not in client.get("/dashboard/overview/").get_data(
+        as_text=True)
