@@ -238,3 +238,41 @@ def test_coordinators_have_no_partners_page(app, services):
     assert client.get("/dashboard/partners/").status_code == 403
     assert "/dashboard/partners/" not in client.get("/dashboard/overview/").get_data(
         as_text=True)
+
+
+def test_a_channel_without_delivery_reports_says_so_instead_of_0_percent(app, services):
+    from tests.overview_builders import sent_broadcast
+
+    sent_broadcast(services, "On the simulator", "sim", ["sent", "sent"])
+    sent_broadcast(services, "By SMS", "sms", ["delivered", "sent", "failed"])
+    page = signed_in(app, services, "coordinator").get("/dashboard/overview/")
+    page = page.get_data(as_text=True)
+    simulator = page[page.index("On the simulator"):][:600]
+    assert "No delivery reports on this channel" in simulator and "%" not in simulator
+    assert "2 sent" in simulator and "0 of 2 delivered" not in simulator
+    by_sms = page[page.index("By SMS"):][:600]
+    assert "1 of 3 delivered" in by_sms and "33%" in by_sms
+    assert ('id="unreported">2 messages went by Simulator, which report no delivery'
+            in page)
+    assert "33% of 3 confirmed delivered." in page  # the SMS only, not 20% of 5
+
+
+def test_an_empty_overview_shows_no_rows_of_zeros_and_has_legends(app, services):
+    page = signed_in(app, services, "admin").get("/dashboard/overview/").get_data(as_text=True)
+    assert '<td class="num">0</td>' not in page
+    assert page.count("Nothing yet.") >= 6
+    assert "Registered people" not in page  # no legend under an empty chart
+
+
+def test_days_and_outcomes_without_messages_are_left_out_and_charts_have_legends(
+        app, services):
+    from tests.overview_builders import sent_broadcast
+
+    sent_broadcast(services, "By SMS", "sms", ["delivered", "sent"])
+    page = signed_in(app, services, "admin").get("/dashboard/overview/").get_data(as_text=True)
+    delivery = page[page.index('id="delivery"'):page.index("bars days")]
+    assert '<td class="num">0</td>' not in delivery  # no "failed 0", no "waiting 0"
+    days = page[page.index("bars days"):page.index('id="days-legend"')]
+    assert days.count('<th scope="row">') == 1
+    assert "In: sent by people" in page and "Out: sent to people" in page
+    assert "Registered people" in page and "Messages on channels that report delivery" in page

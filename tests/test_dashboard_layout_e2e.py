@@ -79,3 +79,30 @@ def test_the_composer_preview_sits_beside_the_form_or_on_top_when_narrow(
     assert pending["y"] + pending["height"] <= first["y"]  # on top, on a narrow screen
     _shot(page, "layout-composer-narrow-ar")
     assert page.console_errors == []
+
+
+def test_overview_figures_stay_inside_their_cards_in_arabic_and_dari(page, live_url, services):  # noqa: F811
+    from tests.overview_builders import sent_broadcast
+
+    sent_broadcast(services, "Clinic days announcement for every district", "sms",
+                   ["delivered", "sent", "failed"])
+    sent_broadcast(services, "Simulator trial", "sim", ["sent"])
+    _, email = make_user(services, "coordinator")
+    page.set_default_timeout(15_000)
+    sign_in(page, live_url, email)
+    for code in ("ar", "fa"):
+        language(page, code)
+        cards = page.locator("main .card").all()
+        assert len(cards) >= 6
+        for card in cards:
+            box = card.bounding_box()
+            for cell in card.locator("td, th, p").all():
+                inner = cell.bounding_box()
+                assert box["x"] - 1 <= inner["x"], (code, cell.inner_text())
+                assert inner["x"] + inner["width"] <= box["x"] + box["width"] + 1, (
+                    code, cell.inner_text())
+                assert cell.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), (
+                    code, cell.inner_text())  # nothing spills out of its cell either
+        assert page.locator("#panel-delivery td.unreported").count() == 1
+        _shot(page, f"layout-overview-{code}")
+    assert page.console_errors == []
