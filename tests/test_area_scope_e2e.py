@@ -20,7 +20,7 @@ def work_in(services, province: str, name: str) -> str:
     """A person of `province` in a conversation, and a report from there; its code."""
     contact_id, _, _ = make_contact(services, name=name, province=province)
     with services.database.write() as db:
-        open_for(db, db.get(Contact, contact_id), now=now(), subject=name)
+        open_for(db, db.get(Contact, contact_id), now=now())
     return make_report(services, province=province)[0]
 
 
