@@ -276,3 +276,19 @@ def test_days_and_outcomes_without_messages_are_left_out_and_charts_have_legends
     assert days.count('<th scope="row">') == 1
     assert "In: sent by people" in page and "Out: sent to people" in page
     assert "Registered people" in page and "Messages on channels that report delivery" in page
+
+
+@time_machine.travel(NOW, tick=False)
+def test_the_composer_refuses_in_words_in_the_readers_language(app, services):
+    make_contact(services)
+    client = signed_in(app, services, "coordinator")
+    page = _preview(client, text_en="", text_fa="سلام", when="at", at="2026-11-19T09:00")
+    assert ('<p class="flash error" role="alert">Write the English text: people whose'
+            ' language has no text of its own get that one') in page
+    assert "The send time is in the past." in page
+    assert "default language (en)" not in page  # no raw code
+    client.post("/dashboard/language", data={
+        "language": "ar", "next": "/dashboard/overview/",
+        "csrf_token": csrf(client, "/dashboard/overview/")})
+    page = _preview(client, text_en="", text_fa="سلام")
+    assert "اكتب النص بـEnglish" in page

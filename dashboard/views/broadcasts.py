@@ -52,14 +52,16 @@ def _composer(values: dict, result=None, error: str | None = None, status: int =
     return render_template(
         "broadcasts/new.html", values=values, preview=result, error=error, options=options,
         text_languages=LANGUAGES, recurrences=Recurrence.ALL, time_zones=time_zones(),
-        warnings=[in_words(w) for w in result.warnings] if result else []), status
+        warnings=[in_words(w, "warning") for w in result.warnings] if result else [],
+        errors=[in_words(e, "error") for e in result.errors] if result else []), status
 
 
-def in_words(notice: compose.Notice) -> str:
-    """A preview's warning in the reader's language, with languages named."""
+def in_words(notice: compose.Notice, kind: str) -> str:
+    """A preview's warning or error in the reader's language, with languages named."""
     values = {key: NATIVE_NAMES.get(value, value) if key in ("language", "fallback")
-              else number(value) for key, value in notice.values.items()}
-    return _(f"dash.broadcast.warning.{notice.key}", **values)
+              else number(value) if isinstance(value, int) else value
+              for key, value in notice.values.items()}
+    return _(f"dash.broadcast.{kind}.{notice.key}", **values)
 
 
 @bp.get("/new")
