@@ -112,6 +112,7 @@ def test_the_composer_warns_in_words_in_the_warning_colour_and_says_send_now(app
     assert ('<p class="flash warning" role="alert">No پښتو text: people who read پښتو (1)'
             " get the English text instead.</p>") in page
     assert "No ps text" not in page
+    assert 'name="next" value="/dashboard/broadcasts/preview"' not in page  # POST only: a 405
     assert '>Send now</button>' in page
     assert '>Schedule it</button>' in _preview(client, when="at", at="2026-11-21T09:00")
     client.post("/dashboard/language", data={
