@@ -43,6 +43,7 @@ COORDINATOR = VIEWER | {
 }
 ADMIN = COORDINATOR | {"users.manage", "tokens.manage", "audit.view"}
 ADMIN = ADMIN | {"channels.manage"}  # SMS channels: state, queues (changed with the CLI)
+ADMIN = ADMIN | {"partners.manage"}  # referral partners: list, add, disable
 
 PERMISSIONS: dict[str, frozenset[str]] = {
     Role.VIEWER: VIEWER,

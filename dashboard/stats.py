@@ -8,6 +8,7 @@ from collections import Counter
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from bot.channels import WITHOUT_DELIVERY_REPORTS
 from bot.store import Contact, ContactStatus, Direction, Message, Status
 
 DELIVERED = (Status.DELIVERED, Status.READ)
@@ -47,10 +48,12 @@ def messages_per_day(db: Session, today: dt.date, days: int = 14) -> list[tuple[
 
 
 def delivery(db: Session, since: dt.datetime) -> dict[str, int]:
-    """Outbound messages since `since` by outcome: delivered, sent, failed, pending."""
+    """Outbound messages since `since` on channels that report delivery, by outcome:
+    delivered, sent, failed, pending."""
     rows = db.execute(
         select(Message.status, func.count()).where(
-            Message.direction == Direction.OUT, Message.created_at >= since)
+            Message.direction == Direction.OUT, Message.created_at >= since,
+            Message.channel.not_in(WITHOUT_DELIVERY_REPORTS))
         .group_by(Message.status)
     ).all()
     result = Counter()
@@ -59,3 +62,13 @@ def delivery(db: Session, since: dt.datetime) -> dict[str, int]:
                    else "failed" if status in FAILED else "pending")
         result[outcome] += count
     return {key: result[key] for key in ("delivered", "sent", "failed", "pending")}
+
+
+def unreported(db: Session, since: dt.datetime) -> dict[str, int]:
+    """Outbound messages since `since` on channels that never report delivery, by channel."""
+    return dict(db.execute(
+        select(Message.channel, func.count()).where(
+            Message.direction == Direction.OUT, Message.created_at >= since,
+            Message.channel.in_(WITHOUT_DELIVERY_REPORTS))
+        .group_by(Message.channel).order_by(Message.channel)
+    ).all())

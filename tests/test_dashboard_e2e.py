@@ -126,7 +126,7 @@ def test_a_coordinator_runs_a_meeting_a_broadcast_and_a_report(page, live_url, s
 
     page.goto(f"{live_url}/dashboard/meetings/")
     start = (now() + dt.timedelta(days=7)).strftime("%Y-%m-%dT10:00")
-    page.fill("#new-meeting input[name=title]", "Dand shura")
+    page.fill("#new-meeting input[name=title_en]", "Dand shura")
     page.fill("#new-meeting input[name=start]", start)
     page.fill("#new-meeting input[name=quorum]", "1")
     page.select_option("#new-meeting select[name=group]", label="Dand shura")

@@ -53,6 +53,7 @@ def _samples(services) -> dict:
         broadcast_id = compose.store(db, draft(), now=now()).id
         conversation_id = conversations.open_for(db, db.get(Contact, contact_id), now=now()).id
         partner = referrals.add_partner(db, "Legal aid", "pack", None, ["en"], ["kabul"])
+        partner_id = partner.id
         referral_id = referrals.propose(db, db.get(Report, code), partner, by="test",
                                         now=now()).id
     from bot.consultations import recommendations
@@ -68,7 +69,7 @@ def _samples(services) -> dict:
             "code": code, "meeting_id": meeting_id, "broadcast_id": broadcast_id,
             "conversation_id": conversation_id, "referral_id": referral_id,
             "consultation_id": consultation_id, "recommendation_id": recommendation_id,
-            "secret": "not-the-secret"}
+            "partner_id": partner_id, "secret": "not-the-secret"}
 
 
 def _routes(app, prefix: str):

@@ -104,7 +104,7 @@ def test_a_meeting_is_created_for_a_group_and_the_roster_shows_answers(app, serv
     client = signed_in(app, services, "coordinator")
     token = csrf(client, "/dashboard/meetings/")
     response = client.post("/dashboard/meetings/", data={
-        "title": "Shura", "start": "2026-12-01T10:00", "tz": "Asia/Kabul", "duration": "90",
+        "title_en": "Shura", "start": "2026-12-01T10:00", "tz": "Asia/Kabul", "duration": "90",
         "quorum": "1", "group": str(group_id), "invite": "1", "csrf_token": token})
     assert response.status_code == 302, response.get_data(as_text=True)
     meeting_id = int(response.location.rstrip("/").rsplit("/", 1)[1])
@@ -128,7 +128,7 @@ def test_a_meeting_in_the_past_is_refused_with_a_message(app, services):
     client = signed_in(app, services, "coordinator")
     token = csrf(client, "/dashboard/meetings/")
     response = client.post("/dashboard/meetings/", data={
-        "title": "Shura", "start": "2020-01-01T10:00", "tz": "Asia/Kabul",
+        "title_en": "Shura", "start": "2020-01-01T10:00", "tz": "Asia/Kabul",
         "csrf_token": token}, follow_redirects=True)
     assert "past" in response.get_data(as_text=True)
 

@@ -52,8 +52,9 @@ def test_a_whole_follow_up_in_a_real_browser(page, live_url, services, settings)
     apart(sim.say, "قریه قلعه نو")
 
     page.goto(f"{live_url}/dashboard/reports/")
-    assert page.locator("nav .badge").inner_text() == "1"
-    page.click("nav >> text=Conversations")
+    assert page.locator("nav summary .badge").inner_text() == "1"
+    page.click("nav summary >> text=Follow-up")
+    page.click("nav details[open] a >> text=Conversations")
     page.click("table.list a >> text=Zarghuna")
     page.wait_for_selector("#thread >> text=قریه قلعه نو")
     page.fill("#reply-text", "تشکر، فردا زنگ می‌زنیم.")

@@ -41,6 +41,19 @@ class Draft:
     created_by: str | None = None
 
 
+class Notice(str):
+    """A warning or an error in English (what the CLI and the API say) that keeps its
+    message id and values, so that the dashboard can say it in its reader's language."""
+
+    key: str
+    values: dict
+
+    def __new__(cls, english: str, key: str, **values):
+        notice = super().__new__(cls, english)
+        notice.key, notice.values = key, values
+        return notice
+
+
 @dataclass(frozen=True)
 class Version:
     language: str
@@ -55,8 +68,8 @@ class Preview:
     versions: dict[str, Version]
     # (channel, language of the text sent, language spoken) -> recipients
     sizes: dict[tuple[str, str, str], int]
-    errors: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    errors: list[Notice] = field(default_factory=list)
+    warnings: list[Notice] = field(default_factory=list)
 
     @property
     def total(self) -> int:
@@ -104,7 +117,7 @@ def preview(db: Session, draft: Draft, *, default_language: str, channels, now: 
     texts = final_texts(draft)
     errors = _text_errors(draft, texts, default_language) + _schedule_errors(draft, now)
     sizes, unreachable = {}, 0
-    if not any("no text" in e for e in errors):
+    if not any(e.key == "no_default_text" for e in errors):
         def count(on):
             return audiences.sizes(db, audiences.normalise(draft.audience), texts=texts,
                                    default_language=default_language, channels=on)
@@ -113,40 +126,45 @@ def preview(db: Session, draft: Draft, *, default_language: str, channels, now: 
         unreachable = sum(count({*channels, *PROVIDER_CHANNELS}).values()) - sum(sizes.values())
     result = Preview(versions(texts), sizes, errors)
     if not result.total:
-        result.errors.append("The audience is empty: nobody registered, reachable and not"
-                             " stopped matches these filters.")
+        result.errors.append(Notice("The audience is empty: nobody registered, reachable and"
+                                    " not stopped matches these filters.", "empty"))
     if unreachable:
-        result.warnings.append(f"{unreachable} matching recipient(s) can only be reached on a"
-                               " channel not configured here: they will get nothing.")
+        result.warnings.append(Notice(
+            f"{unreachable} matching recipient(s) can only be reached on a channel not"
+            " configured here: they will get nothing.", "unreachable", count=unreachable))
     result.warnings += _warnings(draft, result, default_language, large_audience, now)
     return result
 
 
-def _text_errors(draft: Draft, texts: dict[str, str], default_language: str) -> list[str]:
-    errors = [f"{lang!r} is not a language Mashwara speaks ({', '.join(LANGUAGES)})"
-              for lang in draft.texts if lang not in LANGUAGES]
+def _text_errors(draft: Draft, texts: dict[str, str], default_language: str) -> list[Notice]:
+    errors = [Notice(f"{lang!r} is not a language Mashwara speaks ({', '.join(LANGUAGES)})",
+                     "language", language=lang) for lang in draft.texts if lang not in LANGUAGES]
     if default_language not in texts:
-        errors.append(f"There is no text for the default language ({default_language}): the"
-                      " people whose language has no text of its own would get nothing.")
+        errors.append(Notice(
+            f"There is no text for the default language ({default_language}): the people"
+            " whose language has no text of its own would get nothing.", "no_default_text",
+            language=default_language))
     return errors
 
 
-def _schedule_errors(draft: Draft, now: dt.datetime) -> list[str]:
+def _schedule_errors(draft: Draft, now: dt.datetime) -> list[Notice]:
     errors = []
     try:
         ZoneInfo(draft.timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        return [f"Unknown time zone {draft.timezone!r}; use a name like Asia/Kabul."]
+        return [Notice(f"Unknown time zone {draft.timezone!r}; use a name like Asia/Kabul.",
+                       "zone", zone=draft.timezone)]
     if draft.send_at is not None and draft.send_at < now - PAST_GRACE:
-        errors.append("The send time is in the past.")
+        errors.append(Notice("The send time is in the past.", "past"))
     if draft.recurrence not in Recurrence.ALL:
-        errors.append(f"Repeat must be one of: {', '.join(Recurrence.ALL)}.")
+        errors.append(Notice(f"Repeat must be one of: {', '.join(Recurrence.ALL)}.", "repeat"))
     if draft.ends_at is not None and draft.ends_at < (draft.send_at or now):
-        errors.append("The end date is before the first send.")
+        errors.append(Notice("The end date is before the first send.", "ends_early"))
     if draft.quiet:
         errors += _quiet_errors(*draft.quiet)
     if not errors and first_fire(_probe(draft, now)) is None:
-        errors.append("No occurrence falls between the first send and the end date.")
+        errors.append(Notice("No occurrence falls between the first send and the end date.",
+                             "no_occurrence"))
     return errors
 
 
@@ -158,30 +176,35 @@ def _probe(draft: Draft, now: dt.datetime) -> Broadcast:
                      ends_at=draft.ends_at, quiet_start=quiet[0], quiet_end=quiet[1])
 
 
-def _quiet_errors(start: str, end: str) -> list[str]:
+def _quiet_errors(start: str, end: str) -> list[Notice]:
     try:
         if parse_hhmm(start) == parse_hhmm(end):
-            return ["Quiet hours cover the whole day: no SMS could ever be sent."]
+            return [Notice("Quiet hours cover the whole day: no SMS could ever be sent.",
+                           "quiet_all_day")]
     except ValueError:
-        return ["Quiet hours must look like 21:00-07:00."]
+        return [Notice("Quiet hours must look like 21:00-07:00.", "quiet_format")]
     return []
 
 
 def _warnings(draft: Draft, result: Preview, default_language: str, large: int,
-              now: dt.datetime) -> list[str]:
+              now: dt.datetime) -> list[Notice]:
     warnings = []
     if draft.recurrence != Recurrence.NONE and draft.ends_at is None and result.total > large:
-        warnings.append(f"This repeats with no end date to {result.total} people: every"
-                        " occurrence costs the same again. Consider --until.")
+        warnings.append(Notice(
+            f"This repeats with no end date to {result.total} people: every occurrence"
+            " costs the same again. Consider --until.", "endless", count=result.total))
     for lang, version in result.versions.items():
         if version.segments > SMS_SEGMENT_WARNING:
-            warnings.append(f"The {lang} text takes {version.segments} SMS segments each.")
+            warnings.append(Notice(f"The {lang} text takes {version.segments} SMS segments"
+                                   " each.", "long", language=lang, count=version.segments))
     fallback = default_language if default_language in result.versions else "en"
     for spoken, n in sorted(result.fallbacks().items()):
-        warnings.append(f"No {spoken} text: {n} recipient(s) reading {spoken} will get the"
-                        f" {fallback} text instead.")
+        warnings.append(Notice(
+            f"No {spoken} text: {n} recipient(s) reading {spoken} will get the {fallback}"
+            " text instead.", "fallback", language=spoken, count=n, fallback=fallback))
     if draft.quiet and not result.errors and _starts_quiet(draft, now):
-        warnings.append("The send time is within quiet hours: SMS waits until they end.")
+        warnings.append(Notice("The send time is within quiet hours: SMS waits until they"
+                               " end.", "quiet"))
     return warnings
 
 

@@ -138,10 +138,11 @@ BUCKETS = {
 }
 
 
-def counts(db: Session, run_ids: list[int]) -> Counts:
+def counts(db: Session, run_ids: list[int], *where) -> Counts:
+    """The runs' messages by outcome; `where` narrows them (to some channels, say)."""
     rows = db.execute(
         select(Message.status, func.count(), func.coalesce(func.sum(Message.segments), 0))
-        .where(Message.broadcast_run_id.in_(run_ids)).group_by(Message.status)
+        .where(Message.broadcast_run_id.in_(run_ids), *where).group_by(Message.status)
     ).all()
     tally = dict.fromkeys(("queued", "sent", "delivered", "failed", "stopped", "cancelled"), 0)
     spent = 0

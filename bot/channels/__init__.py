@@ -27,6 +27,11 @@ FACTORIES: dict[str, Callable[[Settings], Sender | None]] = {
 }
 
 
+# The simulator and Telegram's Bot API say that a message was sent, never that it arrived:
+# "sent" is as far as a message on these goes, so no delivery rate is made of them.
+WITHOUT_DELIVERY_REPORTS = frozenset({"sim", "telegram"})
+
+
 # kind -> builder of a sender for one row of the `channels` table
 KINDS: dict[str, Callable[[table.ChannelConfig, str], Sender]] = {
     "kannel": build_kannel,

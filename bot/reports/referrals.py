@@ -56,6 +56,15 @@ def add_partner(db: Session, name: str, channel: str, address: str | None,
     return partner
 
 
+def disable_partner(partner: Partner, now: dt.datetime) -> bool:
+    """No new referral goes to it, and none is delivered to it; what it received stays.
+    False when it was already disabled."""
+    if partner.disabled_at is not None:
+        return False
+    partner.disabled_at = now
+    return True
+
+
 def partner_named(db: Session, name: str) -> Partner | None:
     return db.scalars(select(Partner).where(Partner.name == name)).first()
 

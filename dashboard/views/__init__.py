@@ -15,6 +15,7 @@ from dashboard.views import (
     meetings,
     messages,
     overview,
+    partners,
     recommendations,
     reports,
     simulator,
@@ -25,6 +26,6 @@ from dashboard.views import (
 MODULES = (account, overview, contacts, groups, reports, feedback, meetings, broadcasts,
            messages, simulator, exports, users, tokens, audit, consultations,
            recommendations)
-MODULES = (*MODULES, channels, conversations)
+MODULES = (*MODULES, channels, conversations, partners)
 PAGES = tuple(module.bp for module in MODULES)
 NAV = tuple(module.NAV for module in MODULES)

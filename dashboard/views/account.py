@@ -33,7 +33,8 @@ from locales import LANGUAGES
 
 bp = page_blueprint("dashboard", template_folder="templates", static_folder="static",
                     static_url_path="/static")
-NAV = NavItem(90, "dashboard.account", "dash.nav.account", "account.self")
+NAV = NavItem(90, "dashboard.account", "dash.nav.account", "account.self",
+              section="settings")
 PENDING_SECONDS = 300
 
 

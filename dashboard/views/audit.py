@@ -16,7 +16,8 @@ from dashboard.page import page_blueprint
 from dashboard.permissions import require
 
 bp = page_blueprint("audit", "/audit")
-NAV = NavItem(88, "audit.index", "dash.nav.audit", "audit.view")
+NAV = NavItem(88, "audit.index", "dash.nav.audit", "audit.view",
+              section="records")
 PAGE = 100
 FILTERS = ("action", "actor", "since", "until")
 

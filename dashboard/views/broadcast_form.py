@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import current_app, g, request
+from flask import g, request
 
 from bot.broadcasts.audience import FILTER_KEYS
 from bot.broadcasts.compose import Draft
@@ -14,6 +14,7 @@ from bot.broadcasts.schedule import to_utc
 from bot.store import Recurrence
 from dashboard.auth import services
 from dashboard.i18n import gettext as _
+from dashboard.views.common import default_zone
 from locales import LANGUAGES
 
 TEXT_LIMIT = 1600  # ten SMS segments of GSM-7, more than anyone should send
@@ -21,10 +22,6 @@ TEXT_LIMIT = 1600  # ten SMS segments of GSM-7, more than anyone should send
 
 class FormError(ValueError):
     pass
-
-
-def default_zone() -> str:
-    return current_app.extensions["dashboard"].timezone
 
 
 def default_values() -> dict:

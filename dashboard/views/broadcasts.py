@@ -15,17 +15,18 @@ from bot.core.clock import now
 from bot.store import Broadcast, Group, Recurrence
 from dashboard import scope
 from dashboard.auth import services
-from dashboard.i18n import current_language
+from dashboard.i18n import current_language, number
 from dashboard.i18n import gettext as _
 from dashboard.nav import NavItem
 from dashboard.page import page_blueprint
 from dashboard.permissions import require
 from dashboard.views.broadcast_form import FormError, default_values, draft_of, values_from_form
-from dashboard.views.common import actor, choices, get_or_404
+from dashboard.views.common import actor, choices, get_or_404, time_zones
 from locales import LANGUAGES, NATIVE_NAMES
 
 bp = page_blueprint("broadcasts", "/broadcasts")
-NAV = NavItem(40, "broadcasts.index", "dash.nav.broadcasts", "broadcasts.view")
+NAV = NavItem(40, "broadcasts.index", "dash.nav.broadcasts", "broadcasts.view",
+              section="outreach")
 
 
 @bp.get("/")
@@ -50,7 +51,17 @@ def _composer(values: dict, result=None, error: str | None = None, status: int =
     }
     return render_template(
         "broadcasts/new.html", values=values, preview=result, error=error, options=options,
-        text_languages=LANGUAGES, recurrences=Recurrence.ALL), status
+        text_languages=LANGUAGES, recurrences=Recurrence.ALL, time_zones=time_zones(),
+        warnings=[in_words(w, "warning") for w in result.warnings] if result else [],
+        errors=[in_words(e, "error") for e in result.errors] if result else []), status
+
+
+def in_words(notice: compose.Notice, kind: str) -> str:
+    """A preview's warning or error in the reader's language, with languages named."""
+    values = {key: NATIVE_NAMES.get(value, value) if key in ("language", "fallback")
+              else number(value) if isinstance(value, int) else value
+              for key, value in notice.values.items()}
+    return _(f"dash.broadcast.{kind}.{notice.key}", **values)
 
 
 @bp.get("/new")

@@ -19,7 +19,8 @@ from dashboard.permissions import require
 from dashboard.trail import record
 
 bp = page_blueprint("channels", "/channels")
-NAV = NavItem(86, "channels.index", "dash.nav.channels", "channels.manage")
+NAV = NavItem(86, "channels.index", "dash.nav.channels", "channels.manage",
+              section="settings")
 
 
 @bp.get("/")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import abort, g, request
+from flask import abort, current_app, g, request
 from sqlalchemy import select
 
 from bot.core.exports import Filters
@@ -34,6 +34,13 @@ def checked_id(value: int) -> int:
     if value > MAX_ID:
         abort(404)
     return value
+
+
+def form_ids(name: str, limit: int = 200) -> list[int]:
+    """The ids a form sent under `name` (ticked boxes, chosen options); anything that is
+    not an id is left out."""
+    raw = request.form.getlist(name)[:limit]
+    return [int(v) for v in raw if v.isascii() and v.isdigit() and int(v) <= MAX_ID]
 
 
 def export_filters(f: dict) -> Filters:
@@ -78,6 +85,24 @@ def place_name(code: str | None) -> str:
     geography = places.load(services().settings.places)
     place = geography.get(code)
     return place.name(current_language()) if place else (code or _("dash.unknown"))
+
+
+def default_zone() -> str:
+    return current_app.extensions["dashboard"].timezone
+
+
+def time_zones() -> list[str]:
+    """The zones a form offers: the deployment's first, then those of the bundled lists of
+    places, then UTC."""
+    default = default_zone()
+    others = {places.load(name).timezone for name in places.bundled()} | {"UTC"}
+    return [default, *sorted(others - {default})]
+
+
+def form_texts(name: str, limit: int = 200) -> dict[str, str]:
+    """A text written per language (`name_en`, `name_fa`, ...), the empty ones left out."""
+    texts = {code: request.form.get(f"{name}_{code}", "").strip()[:limit] for code in LANGUAGES}
+    return {code: text for code, text in texts.items() if text}
 
 
 def title_of(meeting: Meeting) -> str:

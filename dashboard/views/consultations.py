@@ -25,7 +25,8 @@ from dashboard.views.common import actor, get_or_404
 from locales import LANGUAGES, Translator
 
 bp = page_blueprint("consultations", "/consultations")
-NAV = NavItem(45, "consultations.index", "dash.nav.consultations", "broadcasts.view")
+NAV = NavItem(45, "consultations.index", "dash.nav.consultations", "broadcasts.view",
+              section="outreach")
 EXAMPLE = """name: water-2026
 title: {en: Water in your village, fa: آب در قریه شما}
 questions:

@@ -30,7 +30,8 @@ from dashboard.views.common import get_or_404
 from locales import LANGUAGES
 
 bp = page_blueprint("contacts", "/contacts")
-NAV = NavItem(20, "contacts.index", "dash.nav.contacts", "contacts.view")
+NAV = NavItem(20, "contacts.index", "dash.nav.contacts", "contacts.view",
+              section="people")
 # A web request must finish well inside gunicorn's timeout; bigger files go through
 # `mashwara contacts import`, which has no such limit.
 IMPORT_LIMIT = 2000
@@ -55,8 +56,10 @@ def index():
         return _search_by_number(s)
     with services().database.read() as db:
         contacts, more = search(db, s)
+        groups = list(db.scalars(select(Group).order_by(Group.name))) if can(
+            g.user, "groups.edit") else []
     return render_template("contacts/index.html", contacts=contacts, more=more, search=s,
-                           **_choices())
+                           groups=groups, **_choices())
 
 
 def _search_by_number(s: Search):

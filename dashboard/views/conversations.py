@@ -28,7 +28,8 @@ def unread() -> int:
 
 
 bp = page_blueprint("conversations", "/conversations")
-NAV = NavItem(26, "conversations.index", "followup.dash.nav", "conversations.use", badge=unread)
+NAV = NavItem(26, "conversations.index", "followup.dash.nav", "conversations.use", badge=unread,
+              section="followup")
 
 
 @bp.get("/")

@@ -17,7 +17,8 @@ from dashboard.trail import record
 from dashboard.views.common import arg_date, export_filters
 
 bp = page_blueprint("exports", "/exports")
-NAV = NavItem(60, "exports.index", "dash.nav.exports", "exports.download")
+NAV = NavItem(60, "exports.index", "dash.nav.exports", "exports.download",
+              section="records")
 FORMATS = ("csv", "xlsx")
 
 

@@ -14,7 +14,8 @@ from dashboard.permissions import require
 from dashboard.views.common import arg_choice, arg_date, choices, export_filters, page_number
 
 bp = page_blueprint("feedback", "/feedback")
-NAV = NavItem(27, "feedback.index", "dash.nav.feedback", "feedback.view")
+NAV = NavItem(27, "feedback.index", "dash.nav.feedback", "feedback.view",
+              section="followup")
 PAGE = 50
 
 

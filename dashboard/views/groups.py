@@ -12,14 +12,16 @@ from bot.store import Contact, ContactStatus, Group, GroupMember
 from bot.text import places
 from dashboard.auth import services
 from dashboard.i18n import gettext as _
+from dashboard.i18n import number
 from dashboard.nav import NavItem
 from dashboard.page import page_blueprint
 from dashboard.permissions import require
 from dashboard.trail import record
-from dashboard.views.common import MAX_ID, get_or_404
+from dashboard.views.common import MAX_ID, form_ids, get_or_404
 
 bp = page_blueprint("groups", "/groups")
-NAV = NavItem(30, "groups.index", "dash.nav.groups", "groups.view")
+NAV = NavItem(30, "groups.index", "dash.nav.groups", "groups.view",
+              section="people")
 
 
 @bp.get("/")
@@ -105,3 +107,25 @@ def remove(group_id: int, contact_id: int):
         db.execute(delete(GroupMember).where(GroupMember.group_id == group_id,
                                              GroupMember.contact_id == contact_id))
     return redirect(url_for("groups.show", group_id=group_id))
+
+
+@bp.post("/members")
+@require("groups.edit")
+def add_picked():
+    """The people ticked on the contacts list, added to the chosen group. Only people the
+    account may see can be added: one outside its area is not found (404)."""
+    picked, group_ids = set(form_ids("contact")), form_ids("group")
+    if not picked or not group_ids:
+        flash(_("dash.pick.nothing"), "error")
+        return redirect(url_for("contacts.index"))
+    with services().database.write() as db:
+        group = _group(db, group_ids[0])
+        found = set(db.scalars(select(Contact.id).where(
+            Contact.id.in_(picked), Contact.status == ContactStatus.ACTIVE)))
+        if found != picked:
+            abort(404)
+        added = sum(add_member(db, group, contact_id) for contact_id in sorted(picked))
+        record(db, "group.add_members", "group", group.id,
+               {"picked": len(picked), "added": added})
+        flash(_("dash.pick.added", count=number(added), group=group.name))
+        return redirect(url_for("groups.show", group_id=group.id))

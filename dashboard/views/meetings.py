@@ -13,17 +13,28 @@ from bot.audit import trail as audit
 from bot.core.clock import now
 from bot.meetings import attendance, service
 from bot.meetings.rsvp import ACTIVE
-from bot.meetings.texts import local_start
+from bot.meetings.texts import local_start, localized
 from bot.store import Group, Invitation, Meeting, Response
 from dashboard.auth import services
+from dashboard.i18n import current_language
 from dashboard.i18n import gettext as _
 from dashboard.nav import NavItem
 from dashboard.page import page_blueprint
 from dashboard.permissions import require
-from dashboard.views.common import actor, checked_id, get_or_404, title_of
+from dashboard.views.common import (
+    actor,
+    checked_id,
+    default_zone,
+    form_ids,
+    form_texts,
+    get_or_404,
+    time_zones,
+    title_of,
+)
 
 bp = page_blueprint("meetings", "/meetings")
-NAV = NavItem(35, "meetings.index", "dash.nav.meetings", "meetings.view")
+NAV = NavItem(35, "meetings.index", "dash.nav.meetings", "meetings.view",
+              section="people")
 
 
 @bp.get("/")
@@ -36,13 +47,19 @@ def index():
             .group_by(Invitation.meeting_id)).all())
         groups = list(db.scalars(select(Group).order_by(Group.name)))
     return render_template("meetings/index.html", meetings=meetings, yes=answers,
-                           groups=groups, title_of=title_of, zone=_default_zone())
+                           groups=groups, title_of=title_of, **_form_context())
 
 
-def _default_zone() -> str:
-    from flask import current_app
+def _form_context() -> dict:
+    return {"time_zones": time_zones(), "zone": default_zone(),
+            "default_language": services().settings.default_language}
 
-    return current_app.extensions["dashboard"].timezone
+
+def _zone() -> str:
+    zone = request.form.get("tz", "") or default_zone()
+    if zone not in time_zones():
+        raise service.MeetingError("dash.meeting.bad_zone")
+    return zone
 
 
 def _local(value: str) -> dt.datetime:
@@ -61,22 +78,18 @@ def _int(name: str, default: int | None = None, low: int = 0, high: int = 100_00
     return int(raw)
 
 
-def _text(name: str, limit: int = 200) -> dict | None:
-    value = request.form.get(name, "").strip()[:limit]
-    return {services().settings.default_language: value} if value else None
-
-
 @bp.post("/")
 @require("meetings.edit")
 def create():
     settings, at = services().settings, now()
-    group_ids = [int(g) for g in request.form.getlist("group") if g.isdigit() and int(g) < 2**31]
+    group_ids = form_ids("group")
     try:
         with services().database.write() as db:
             meeting = service.create(
-                db, title=_text("title") or {}, local_start=_local(request.form.get("start", "")),
-                time_zone=request.form.get("tz", "").strip() or _default_zone(), now=at,
-                duration_minutes=_int("duration", 120, 1, 24 * 60), place=_text("place"),
+                db, title=form_texts("title"), local_start=_local(request.form.get("start", "")),
+                time_zone=_zone(), now=at,
+                duration_minutes=_int("duration", 120, 1, 24 * 60),
+                place=form_texts("place") or None,
                 quorum=_int("quorum"))
             invited = 0
             if group_ids:
@@ -110,6 +123,8 @@ def show(meeting_id: int):
     return render_template(
         "meetings/show.html", meeting=meeting, roster=roster, tally=tally, groups=groups,
         title=title_of(meeting), start=local_start(meeting), active=meeting.status in ACTIVE,
+        place=localized(meeting.place, current_language(), services().settings.default_language),
+        **_form_context(),
         attended=sum(1 for i, _c in roster if i.attended),
         pending=sum(1 for i, _c in roster if i.invited_at is None))
 
@@ -132,7 +147,7 @@ def _act(meeting_id: int, work, action: str | None, done: str):
 @bp.post("/<int:meeting_id>/invite")
 @require("meetings.edit")
 def invite(meeting_id: int):
-    group_ids = [int(g) for g in request.form.getlist("group") if g.isdigit() and int(g) < 2**31]
+    group_ids = form_ids("group")
 
     def work(db, meeting, settings, at):
         added = service.add_invitees(db, meeting, group_ids=group_ids)
@@ -148,7 +163,8 @@ def change(meeting_id: int):
         start = request.form.get("start", "").strip()
         result = service.change(
             db, meeting, settings, at, local_start=_local(start) if start else None,
-            place=_text("place"), duration_minutes=_int("duration", None, 1, 24 * 60))
+            place=form_texts("place") or None,
+            duration_minutes=_int("duration", None, 1, 24 * 60))
         return {"told": result.sent}
     return _act(meeting_id, work, "meeting.change", "dash.meeting.changed")
 

@@ -12,7 +12,8 @@ from dashboard.page import page_blueprint
 from dashboard.permissions import require
 
 bp = page_blueprint("messages", "/messages")
-NAV = NavItem(40, "messages.index", "dash.nav.messages", "messages.view")
+NAV = NavItem(40, "messages.index", "dash.nav.messages", "messages.view",
+              section="records")
 PAGE = 100
 MAX_ID = 2**63 - 1
 STATUSES = tuple(v for k, v in vars(Status).items() if k.isupper())

@@ -11,7 +11,7 @@ from bot.store import Contact
 from dashboard import stats
 from dashboard.auth import services
 from dashboard.charts import bars, columns
-from dashboard.i18n import date
+from dashboard.i18n import date, number
 from dashboard.i18n import gettext as _
 from dashboard.nav import NavItem
 from dashboard.page import page_blueprint
@@ -28,6 +28,14 @@ def role_name(role: str | None) -> str:
     return _(f"role.{role}") if role else _("dash.unknown")
 
 
+def unreported_note(counts: dict[str, int]) -> str | None:
+    """What went on channels that report no delivery, said as such rather than as 0%."""
+    if not counts:
+        return None
+    channels = _("dash.list_separator").join(_(f"dash.channel.{c}") for c in counts)
+    return _("dash.overview.unreported", count=number(sum(counts.values())), channels=channels)
+
+
 @bp.get("/")
 @require("overview.view")
 def index():
@@ -37,6 +45,7 @@ def index():
         roles = stats.contacts_by(db, Contact.role)
         days = stats.messages_per_day(db, today)
         delivery = stats.delivery(db, now() - dt.timedelta(days=14))
+        unreported = stats.unreported(db, now() - dt.timedelta(days=14))
         panels = visible_panels(work_panels.PANELS, db, g.user)
     sent = sum(delivery.values())
     return render_template(
@@ -48,5 +57,6 @@ def index():
         delivery=bars([(_(f"dash.delivery.{k}"), v) for k, v in delivery.items()]),
         delivery_total=sent,
         delivery_rate=(delivery["delivered"] / sent) if sent else None,
+        unreported=unreported_note(unreported),
         panels=panels,
     )

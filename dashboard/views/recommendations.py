@@ -19,7 +19,8 @@ from dashboard.permissions import require
 from dashboard.views.common import actor, get_or_404
 
 bp = page_blueprint("recommendations", "/recommendations")
-NAV = NavItem(46, "recommendations.index", "dash.nav.recommendations", "broadcasts.view")
+NAV = NavItem(46, "recommendations.index", "dash.nav.recommendations", "broadcasts.view",
+              section="outreach")
 
 
 def _page(template: str):

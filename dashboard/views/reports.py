@@ -35,7 +35,8 @@ from dashboard.views.common import (
 from locales import NATIVE_NAMES
 
 bp = page_blueprint("reports", "/reports")
-NAV = NavItem(25, "reports.index", "dash.nav.reports", "reports.view")
+NAV = NavItem(25, "reports.index", "dash.nav.reports", "reports.view",
+              section="followup")
 PAGE = 50
 NOTE_LIMIT = 2000
 

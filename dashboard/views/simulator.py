@@ -18,7 +18,8 @@ from dashboard.permissions import require
 from locales import LANGUAGES
 
 bp = page_blueprint("simulator", "/simulator")
-NAV = NavItem(50, "simulator.index", "dash.nav.simulator", "simulator.use")
+NAV = NavItem(50, "simulator.index", "dash.nav.simulator", "simulator.use",
+              section="outreach")
 
 
 def _address() -> str:

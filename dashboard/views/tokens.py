@@ -16,7 +16,8 @@ from dashboard.trail import record
 from dashboard.views.common import get_or_404
 
 bp = page_blueprint("tokens", "/tokens")
-NAV = NavItem(85, "tokens.index", "dash.nav.tokens", "tokens.manage")
+NAV = NavItem(85, "tokens.index", "dash.nav.tokens", "tokens.manage",
+              section="settings")
 
 
 def _page(new_token: str | None = None, status: int = 200):

@@ -18,7 +18,8 @@ from dashboard.trail import record
 from dashboard.views.common import get_or_404
 
 bp = page_blueprint("users", "/users")
-NAV = NavItem(80, "users.index", "dash.nav.users", "users.manage")
+NAV = NavItem(80, "users.index", "dash.nav.users", "users.manage",
+              section="settings")
 
 
 @bp.get("/")

@@ -9,9 +9,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.broadcasts import control
+from bot.channels import WITHOUT_DELIVERY_REPORTS
 from bot.core.clock import now
 from bot.meetings.rsvp import ACTIVE
-from bot.store import Broadcast, BroadcastRun, Feedback, Invitation, Meeting, Report, Response
+from bot.store import (
+    Broadcast,
+    BroadcastRun,
+    Feedback,
+    Invitation,
+    Meeting,
+    Message,
+    Report,
+    Response,
+)
 from dashboard.charts import bars
 from dashboard.i18n import date, local_today, week_start
 from dashboard.i18n import gettext as _
@@ -68,11 +78,15 @@ def delivery(db: Session) -> dict:
         select(BroadcastRun.broadcast_id))).order_by(Broadcast.created_at.desc()).limit(8)))
     rows = []
     for broadcast in recent:
-        counts = control.counts(db, control.run_ids(db, broadcast.id))
+        runs = control.run_ids(db, broadcast.id)
+        counts = control.counts(db, runs, Message.channel.not_in(WITHOUT_DELIVERY_REPORTS))
         reached = counts.sent + counts.delivered + counts.failed
-        rows.append({"name": broadcast.name, "delivered": counts.delivered, "total": counts.total,
-                     "rate": counts.delivered / reached if reached else 0.0})
-    return {"broadcasts": rows}
+        unreported = control.counts(db, runs, Message.channel.in_(WITHOUT_DELIVERY_REPORTS))
+        rows.append({"name": broadcast.name, "delivered": counts.delivered,
+                     "total": counts.total + unreported.total,
+                     "rate": counts.delivered / reached if reached else None,
+                     "unreported": unreported.total})
+    return {"broadcasts": rows, "wide": bool(rows)}  # names and words need the room
 
 
 PANELS = (
