@@ -33,12 +33,19 @@ def offer_with(services: Services) -> service.Offer:
     return offer
 
 
+def offer_all_with(services: Services) -> service.OfferAll:
+    def offer_all(db, people, trigger: str, within: tuple[int, int]) -> None:
+        services.inbox.offer_all(db, people, service.FLOW, trigger, within=within,
+                                 priority=Priority.BULK)
+    return offer_all
+
+
 def channels(services: Services) -> tuple[str, ...]:
     return tuple(services.dispatcher.senders)
 
 
 def send(services: Services, consultation_id: int) -> int:
-    return service.send(services.database, consultation_id, offer=offer_with(services),
+    return service.send(services.database, consultation_id, offer_all=offer_all_with(services),
                         default_language=services.settings.default_language,
                         channels=channels(services), now=now())
 
