@@ -241,3 +241,20 @@ def test_a_conversation_left_past_its_time_does_not_hold_it_back(services):
         send(services, create(services))
         assert sim.replies()[0].startswith("Water in your village")
         assert sim.say("2")[0].startswith("Is there enough water")
+
+
+def test_the_reminder_waits_for_a_conversation_and_leaves_out_who_stopped(services,
+                                                                          monkeypatch):
+    monkeypatch.setattr(service, "CHUNK", 2)
+    silent, busy, stopped = person(services, lang="ps"), person(services), person(services)
+    send(services, create(services))
+    for sim in (silent, busy, stopped):
+        sim.replies()
+        sim.say("cancel")
+    with time_machine.travel(dt.datetime(2026, 11, 27, 5, tzinfo=dt.UTC), tick=False):
+        busy.say("report")
+        stopped.say("stop")
+        assert hooks.tick(services)["reminded"] == 2
+        assert TITLES["ps"] in silent.replies()[0].splitlines()[0]
+        assert busy.replies() == [] and stopped.replies() == []
+        assert busy.say("cancel")[-1].startswith("Reminder: Water in your village")

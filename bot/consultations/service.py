@@ -21,6 +21,7 @@ from bot.store import (
     ConsultationResponse,
     ConsultationStatus,
     Contact,
+    ConversationSession,
     Group,
 )
 from bot.store.base import UTCDateTime
@@ -33,7 +34,6 @@ CHUNK = 5000  # contacts offered per transaction, as broadcasts fan out
 # A late answer, within this long after closing, is told politely that it is closed.
 LATE_GRACE = dt.timedelta(days=7)
 
-Offer = Callable[[Session, int, str], bool]  # (db, contact id, trigger) -> reached?
 # (db, people: contact_id, identity_id, channel, language; trigger; their contact ids'
 # range): Inbox.offer_all
 OfferAll = Callable[[Session, Select, str, tuple[int, int]], None]
@@ -127,6 +127,26 @@ def costs(db: Session, consultation: Consultation, *, default_language: str,
     return sorted(rows.values(), key=lambda r: (r["language"], r["channel"]))
 
 
+def _people(consultation: Consultation, within: tuple[int, int], *, default_language: str,
+            channels: Iterable[str]):
+    """The audience among contacts `within` (lo, hi): its subquery, and the rows an
+    offer takes (contact_id, identity_id, channel, language: the reader's)."""
+    chosen = audiences.recipients(consultation.audience, texts=languages(consultation),
+                                  default_language=default_language, channels=tuple(channels),
+                                  contact_ids=within).subquery("chosen")
+    return chosen, select(chosen.c.contact_id, chosen.c.identity_id, chosen.c.channel,
+                          chosen.c.spoken.label("language"))
+
+
+def _recipient(consultation_id: int, contact_id, *conditions):
+    return exists().where(ConsultationRecipient.consultation_id == consultation_id,
+                          ConsultationRecipient.contact_id == contact_id, *conditions)
+
+
+def _chunks(last: int):
+    return ((lo, lo + CHUNK - 1) for lo in range(1, last + 1, CHUNK))
+
+
 def send(database: Database, consultation_id: int, *, offer_all: OfferAll,
          default_language: str, channels: Iterable[str], now: dt.datetime) -> int:
     """Opens the consultation and offers it to everyone in its audience not offered it
@@ -139,18 +159,12 @@ def send(database: Database, consultation_id: int, *, offer_all: OfferAll,
             return 0
         consultation.status = ConsultationStatus.OPEN
         consultation.sent_at = consultation.sent_at or now
-        audience, texts = consultation.audience, languages(consultation)
         last = db.scalar(select(func.coalesce(func.max(Contact.id), 0)))
         before = _sent(db, consultation_id)
-    for lo in range(1, last + 1, CHUNK):
-        within = (lo, lo + CHUNK - 1)
-        chosen = audiences.recipients(audience, texts=texts, default_language=default_language,
-                                      channels=tuple(channels),
-                                      contact_ids=within).subquery("chosen")
-        people = select(chosen.c.contact_id, chosen.c.identity_id, chosen.c.channel,
-                        chosen.c.spoken.label("language")).where(~exists().where(
-                            ConsultationRecipient.consultation_id == consultation_id,
-                            ConsultationRecipient.contact_id == chosen.c.contact_id))
+    for within in _chunks(last):
+        chosen, people = _people(consultation, within, default_language=default_language,
+                                 channels=channels)
+        people = people.where(~_recipient(consultation_id, chosen.c.contact_id))
         with database.write() as db:
             offer_all(db, people, str(consultation_id), within)
             offered = people.subquery("offered")
@@ -162,6 +176,34 @@ def send(database: Database, consultation_id: int, *, offer_all: OfferAll,
         return _sent(db, consultation_id) - before
 
 
+def remind(database: Database, consultation_id: int, *, offer_all: OfferAll,
+           default_language: str, channels: Iterable[str], now: dt.datetime) -> int:
+    """Offers it again, in SQL, to those sent it who have not answered, are still in
+    its audience and are not answering it now; in one transaction, claimed first, so
+    that two workers never remind twice. Returns how many were reminded."""
+    with database.write() as db:
+        won = db.execute(update(Consultation).where(
+            Consultation.id == consultation_id, Consultation.reminded_at.is_(None))
+            .values(reminded_at=now)).rowcount
+        if not won:
+            return 0
+        consultation = db.get(Consultation, consultation_id)
+        last = db.scalar(select(func.coalesce(func.max(ConsultationRecipient.contact_id), 0))
+                         .where(ConsultationRecipient.consultation_id == consultation_id))
+        reminded = 0
+        for within in _chunks(last):
+            chosen, people = _people(consultation, within, default_language=default_language,
+                                     channels=channels)
+            people = people.where(
+                _recipient(consultation_id, chosen.c.contact_id,
+                           ConsultationRecipient.answered.is_(False)),
+                ~exists().where(ConversationSession.contact_id == chosen.c.contact_id,
+                                ConversationSession.flow == FLOW))
+            reminded += db.scalar(select(func.count()).select_from(people.subquery()))
+            offer_all(db, people, f"{consultation_id}:remind", within)
+        return reminded
+
+
 def _sent(db: Session, consultation_id: int) -> int:
     # Counted, not summed from rowcount: psycopg reports -1 for INSERT ... SELECT.
     return db.scalar(select(func.count()).where(
@@ -171,12 +213,6 @@ def _sent(db: Session, consultation_id: int) -> int:
 def close(db: Session, consultation: Consultation, now: dt.datetime) -> None:
     consultation.status = ConsultationStatus.CLOSED
     consultation.closed_at = consultation.closed_at or now
-
-
-def unanswered(db: Session, consultation_id: int) -> list[int]:
-    return list(db.scalars(select(ConsultationRecipient.contact_id).where(
-        ConsultationRecipient.consultation_id == consultation_id,
-        ConsultationRecipient.answered.is_(False)).order_by(ConsultationRecipient.contact_id)))
 
 
 def has_answered(db: Session, consultation_id: int, contact_id: int) -> bool:
