@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 def offer_all_with(services: Services) -> service.OfferAll:
     """Offers the answering conversation through the inbox, at bulk priority (paced
     behind conversations, as broadcasts are)."""
-    def offer_all(db, people, trigger: str, within: tuple[int, int]) -> None:
-        services.inbox.offer_all(db, people, service.FLOW, trigger, within=within,
+    def offer_all(db, people, trigger: str, within: tuple[int, int]):
+        return services.inbox.offer_all(db, people, service.FLOW, trigger, within=within,
                                  priority=Priority.BULK)
     return offer_all
 

@@ -35,8 +35,8 @@ CHUNK = 5000  # contacts offered per transaction, as broadcasts fan out
 LATE_GRACE = dt.timedelta(days=7)
 
 # (db, people: contact_id, identity_id, channel, language; trigger; their contact ids'
-# range): Inbox.offer_all
-OfferAll = Callable[[Session, Select, str, tuple[int, int]], None]
+# range) -> the ids of those offered it: Inbox.offer_all
+OfferAll = Callable[[Session, Select, str, tuple[int, int]], Select]
 
 
 def _group_ids(db: Session, audience: dict) -> dict:
@@ -166,8 +166,7 @@ def send(database: Database, consultation_id: int, *, offer_all: OfferAll,
                                  channels=channels)
         people = people.where(~_recipient(consultation_id, chosen.c.contact_id))
         with database.write() as db:
-            offer_all(db, people, str(consultation_id), within)
-            offered = people.subquery("offered")
+            offered = offer_all(db, people, str(consultation_id), within).subquery("offered")
             db.execute(insert(ConsultationRecipient).from_select(
                 ("consultation_id", "contact_id", "sent_at", "answered"),
                 select(literal(consultation_id), offered.c.contact_id,
@@ -199,8 +198,8 @@ def remind(database: Database, consultation_id: int, *, offer_all: OfferAll,
                            ConsultationRecipient.answered.is_(False)),
                 ~exists().where(ConversationSession.contact_id == chosen.c.contact_id,
                                 ConversationSession.flow == FLOW))
-            reminded += db.scalar(select(func.count()).select_from(people.subquery()))
-            offer_all(db, people, f"{consultation_id}:remind", within)
+            offered = offer_all(db, people, f"{consultation_id}:remind", within)
+            reminded += db.scalar(select(func.count()).select_from(offered.subquery()))
         return reminded
 
 

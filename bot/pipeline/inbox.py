@@ -217,9 +217,9 @@ class Inbox:
         return True
 
     def offer_all(self, db: Session, people: Select, flow: str, trigger: str = "", *,
-                  within: tuple[int, int], priority: int = Priority.CONVERSATION) -> None:
+                  within: tuple[int, int], priority: int = Priority.CONVERSATION) -> Select:
         """`offer` for a chunk of an audience at once, in SQL (bot.pipeline.offers)."""
-        offers.offer_all(db, people, flow, trigger, within=within, settings=self.settings,
+        return offers.offer_all(db, people, flow, trigger, within=within, settings=self.settings,
                          now=now(), priority=priority)
 
     def pending(self, older_than: dt.timedelta) -> list[int]:

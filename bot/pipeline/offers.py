@@ -6,14 +6,30 @@ pending-flow row, and the conversation when that one ends; anyone else (no sessi
 the idle main menu, or a session past its time) gets the flow's session and its first
 message now, in their language. The first message and the state are the same for
 every reader of one language: each is encrypted once and picked by a CASE on the
-reader's language, so no row passes through Python.
+reader's language, so no row passes through Python. The chunk's people are chosen once
+into a temporary table that each statement then reads.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Select, delete, exists, insert, literal, null, or_, select
+from sqlalchemy import (
+    JSON,
+    Column,
+    Integer,
+    MetaData,
+    Select,
+    String,
+    Table,
+    delete,
+    exists,
+    insert,
+    literal,
+    null,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from bot.broadcasts.fanout import by_language
@@ -23,6 +39,12 @@ from bot.store import Contact, ConversationSession, Direction, Message, PendingF
 from bot.store.base import UTCDateTime
 from flows.engine import FLOWS, Opening
 
+# The chunk's people, chosen once (the audience query ranks each one's addresses: it
+# is the costly part) and read by every statement after; private to the connection.
+CHOSEN = Table("offer_people", MetaData(),
+               Column("contact_id", Integer, primary_key=True, autoincrement=False),
+               Column("identity_id", Integer), Column("channel", String(16)),
+               Column("language", String(8)), prefixes=["TEMPORARY"])
 MESSAGE_COLUMNS = ("direction", "channel", "contact_id", "identity_id", "text", "choices",
                    "language", "status", "priority", "attempts", "next_attempt_at",
                    "created_at")
@@ -30,12 +52,16 @@ MESSAGE_COLUMNS = ("direction", "channel", "contact_id", "identity_id", "text", 
 
 def offer_all(db: Session, people: Select, flow: str, trigger: str, *,
               within: tuple[int, int], settings: Settings, now: dt.datetime,
-              priority: int) -> None:
+              priority: int) -> Select:
     """`people`: one row each (contact_id, identity_id, channel, language: the reader's),
     registered and reachable, all with contact ids `within` (lo, hi). In the caller's
-    transaction, like Inbox.offer."""
+    transaction, like Inbox.offer. Returns the ids of the people offered it, to be read
+    in the same transaction (for the caller's own rows)."""
     opening = FLOWS[flow].opening(db, trigger, settings, now)
-    chosen = people.subquery("people")
+    CHOSEN.create(db.connection(), checkfirst=True)
+    db.execute(delete(CHOSEN))
+    db.execute(insert(CHOSEN).from_select(list(CHOSEN.c.keys()), people))
+    chosen = CHOSEN
     ids = select(chosen.c.contact_id)
     in_range = ConversationSession.contact_id.between(*within)
     if db.get_bind().dialect.name == "postgresql":
@@ -62,6 +88,7 @@ def offer_all(db: Session, people: Select, flow: str, trigger: str, *,
         ("contact_id", "flow", "state", "started_at", "updated_at", "expires_at"),
         select(chosen.c.contact_id, literal(flow), literal(opening.state, EncryptedJSON()),
                at, at, literal(opening.expires_at, UTCDateTime())).where(free)))
+    return ids
 
 
 def _first_messages(chosen, opening: Opening, settings: Settings, at, priority: int) -> Select:
