@@ -7,7 +7,9 @@ and 2 channels. Timed, best of three, taken in turns:
 
   bare     SELECT question, option, count(*) ... GROUP BY question, option
   results  bot.consultations.results.results (counts, number summary, the free texts
-           decrypted, breakdowns by province, role, language and channel, suppression)
+           decrypted, breakdowns by province, role, language and channel, suppression):
+           the answers counted in one grouped pass, the breakdowns in two (responses,
+           and options chosen, per province, role, language and channel together)
   counts   the same without breakdowns and texts: what the API's figures need
 
     .venv/bin/python bench/consultation_results.py               # 10,000 responses

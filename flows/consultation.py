@@ -13,15 +13,25 @@ tell an answer by being asked, are wiped once sent.
 
 from __future__ import annotations
 
+import datetime as dt
+
+from sqlalchemy.orm import Session
+
 from bot.consultations import questions, service
+from bot.core.config import Settings
 from bot.store import Consultation
 from bot.text.normalize import localize_digits
-from flows.engine import Context, Input, Reply, Turn
+from flows.engine import Context, Input, Opening, Reply, Turn
+from locales import LANGUAGES, Translator
 
 
 def _params(invalid: questions.Invalid, language: str) -> dict:
     return {k: localize_digits(str(v), language) if isinstance(v, int) else v
             for k, v in invalid.params}
+
+
+def _first(consultation: Consultation) -> dict:
+    return {"c": consultation.id, "q": 0, "a": {}}
 
 
 class ConsultationFlow:
@@ -51,8 +61,21 @@ class ConsultationFlow:
         if service.has_answered(ctx.db, consultation.id, ctx.contact.id):
             return Turn([Reply(ctx.t("consultations.already", title=title))])
         text, choices = service.opening(consultation, ctx.t, reminder=how == "remind")
-        state = {"c": consultation.id, "q": 0, "a": {}}
-        return self._turn(ctx, consultation, [Reply(text, choices)], state)
+        return self._turn(ctx, consultation, [Reply(text, choices)], _first(consultation))
+
+    def opening(self, db: Session, trigger: str, settings: Settings,
+                now: dt.datetime) -> Opening:
+        """The start above for a whole audience at once: the sender has already
+        checked that it is open and who has not been sent it."""
+        consultation_id, _, how = trigger.partition(":")
+        consultation = db.get(Consultation, int(consultation_id))
+        replies = {}
+        for language in LANGUAGES:
+            t = Translator(language, settings.default_language)
+            replies[language] = Reply(*service.opening(consultation, t,
+                                                       reminder=how == "remind"))
+        return Opening(_first(consultation), consultation.closes_at + service.LATE_GRACE,
+                       replies)
 
     def resume(self, ctx: Context, state: dict, given: Input) -> Turn:
         consultation = self._consultation(ctx, state)

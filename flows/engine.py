@@ -101,6 +101,17 @@ class Context:
         return keywords.KEYWORDS[name].display(self.t.language)
 
 
+@dataclass(frozen=True)
+class Opening:
+    """A flow's first turn offered to many people at once (a consultation sent to a
+    whole audience): the same state for everyone, and one first reply per reader's
+    language, so that bot.pipeline.offers writes the rows in SQL."""
+
+    state: dict
+    expires_at: dt.datetime
+    replies: dict[str, Reply]  # by reader's language
+
+
 class Flow(Protocol):
     name: str
 

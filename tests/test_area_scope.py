@@ -146,6 +146,8 @@ def test_consultation_results_count_only_the_areas_answers(app, services, time_m
                     headers=bearer(_token_of(services, herat_id))).get_json()
     assert (herat["sent"], herat["responses"]) == ("fewer than 5", "fewer than 5")
     assert set(herat["breakdowns"]["province"]["responses"]) == {"herat"}
+    chosen_in = herat["breakdowns"]["province"]["options"]["source"].values()
+    assert {group for groups in chosen_in for group in groups} == {"herat"}
     assert "Idea 0" not in str(herat)
 
 

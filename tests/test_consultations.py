@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from sqlalchemy import func, select
 
-from bot.consultations import hooks, spec
+from bot.consultations import hooks, service, spec
 from bot.pipeline.housekeeping import expire_sessions
 from bot.store import (
     ConsultationRecipient,
@@ -210,3 +210,51 @@ def test_erasing_a_person_takes_their_named_answers(services):
 def test_unregistered_contacts_are_not_reached(services):
     make_contact(services, registered=False)
     assert send(services, create(services)) == 0
+
+
+TITLES = {"en": "Water in your village", "fa": "آب در قریه شما", "ps": "ستاسو په کلي کې اوبه",
+          "ar": "المياه في قريتكم", "fr": "L'eau dans votre village"}
+
+
+def test_a_send_in_chunks_reaches_each_person_once_in_their_language(services, monkeypatch):
+    monkeypatch.setattr(service, "CHUNK", 2)
+    people = {lang: person(services, lang=lang) for lang in TITLES}
+    people["fr"].say("menu")  # the idle main menu is not a conversation to wait for
+    busy = person(services)
+    busy.say("report")
+    consultation = create(services)
+    assert send(services, consultation) == 6
+    for lang, sim in people.items():
+        (opening,) = sim.replies()
+        assert opening.splitlines()[0] == TITLES[lang]
+    assert busy.replies() == []
+    assert send(services, consultation) == 0
+    with services.database.read() as db:
+        assert db.scalar(select(func.count()).select_from(PendingFlow)) == 1
+    assert busy.say("cancel")[-1].startswith("Water in your village")
+
+
+def test_a_conversation_left_past_its_time_does_not_hold_it_back(services):
+    sim = person(services)
+    sim.say("report")
+    with time_machine.travel(OPEN + dt.timedelta(hours=3), tick=False):
+        send(services, create(services))
+        assert sim.replies()[0].startswith("Water in your village")
+        assert sim.say("2")[0].startswith("Is there enough water")
+
+
+def test_the_reminder_waits_for_a_conversation_and_leaves_out_who_stopped(services,
+                                                                          monkeypatch):
+    monkeypatch.setattr(service, "CHUNK", 2)
+    silent, busy, stopped = person(services, lang="ps"), person(services), person(services)
+    send(services, create(services))
+    for sim in (silent, busy, stopped):
+        sim.replies()
+        sim.say("cancel")
+    with time_machine.travel(dt.datetime(2026, 11, 27, 5, tzinfo=dt.UTC), tick=False):
+        busy.say("report")
+        stopped.say("stop")
+        assert hooks.tick(services)["reminded"] == 2
+        assert TITLES["ps"] in silent.replies()[0].splitlines()[0]
+        assert busy.replies() == [] and stopped.replies() == []
+        assert busy.say("cancel")[-1].startswith("Reminder: Water in your village")

@@ -72,3 +72,26 @@ def test_the_page_changes_a_status_and_prints_the_history(app, services, cli):
     printed = client.get("/dashboard/recommendations/print").get_data(as_text=True)
     assert "Lights on the school road" in printed and "Twelve lamps installed" in printed
     assert "csrf_token" not in printed  # read-only: nothing to submit on paper
+
+
+def test_the_page_records_a_recommendation_from_a_meeting(app, services):
+    from tests.dashboard_builders import csrf, signed_in
+    from tests.meeting_builders import make_meeting
+
+    meeting = make_meeting(services)
+    client = signed_in(app, services, "coordinator")
+    form = {"source": f"meeting:{meeting}", "addressed_to": "Provincial council",
+            "text_en": "A clinic in Dand", "text_ps": "په ډنډ کې کلینیک",
+            "csrf_token": csrf(client, "/dashboard/recommendations/")}
+    wrong = client.post("/dashboard/recommendations/", data={**form, "source": "meeting:99"})
+    assert wrong.status_code == 422 and 'id="recommendation-error"' in wrong.get_data(
+        as_text=True)
+    page = client.post("/dashboard/recommendations/", data=form, follow_redirects=True)
+    html = page.get_data(as_text=True)
+    assert "Recommendation recorded (proposed)." in html
+    assert f"meeting {meeting}" in html and "A clinic in Dand" in html
+    with services.database.read() as db:
+        from bot.store import Recommendation
+
+        (row,) = db.query(Recommendation).all()
+        assert row.texts == {"en": "A clinic in Dand", "ps": "په ډنډ کې کلینیک"}

@@ -50,7 +50,7 @@ CHUNK = 5000  # contacts per transaction; SQLite holds its write lock ~0.1 s for
 Progress = Callable[[int, int], None]  # (contacts covered so far, contacts in all)
 
 
-def _by_language(column, values: dict[str, object], type_):
+def by_language(column, values: dict[str, object], type_):
     """CASE column WHEN lang THEN value ...: one bound value per language."""
     (fallback, *_) = values.values()
     whens = [(column == lang, literal(value, type_)) for lang, value in values.items()]
@@ -83,13 +83,13 @@ def outbox_rows(broadcast: Broadcast, run_id: int, *, default_language: str,
         chosen.c.channel,
         chosen.c.contact_id,
         chosen.c.identity_id,
-        _by_language(chosen.c.language, tokens, Text()).label("text"),
+        by_language(chosen.c.language, tokens, Text()).label("text"),
         chosen.c.language,
         case((sms, _param("sms_status")), else_=_param("status")).label("status"),
         literal(Priority.BULK, SmallInteger()).label("priority"),
         literal(0, Integer()).label("attempts"),
         case((sms, _param("sms_due", UTCDateTime())), else_=at).label("next_attempt_at"),
-        case((sms, _by_language(chosen.c.language, counts, SmallInteger()))).label("segments"),
+        case((sms, by_language(chosen.c.language, counts, SmallInteger()))).label("segments"),
         at.label("created_at"),
         literal(run_id, Integer()).label("broadcast_run_id"),
     ).where(true())  # SQLite reads "INSERT ... SELECT ... ON CONFLICT" only after a WHERE

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 
 from bot.consultations import service
 from bot.contacts.erasure import Eraser
@@ -16,7 +16,6 @@ from bot.store import (
     ConsultationAnswer,
     ConsultationRecipient,
     ConsultationResponse,
-    ConversationSession,
     Priority,
 )
 
@@ -24,13 +23,13 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 
-def offer_with(services: Services) -> service.Offer:
+def offer_all_with(services: Services) -> service.OfferAll:
     """Offers the answering conversation through the inbox, at bulk priority (paced
     behind conversations, as broadcasts are)."""
-    def offer(db, contact_id: int, trigger: str) -> bool:
-        return services.inbox.offer(db, contact_id, service.FLOW, trigger,
-                                    priority=Priority.BULK)
-    return offer
+    def offer_all(db, people, trigger: str, within: tuple[int, int]):
+        return services.inbox.offer_all(db, people, service.FLOW, trigger, within=within,
+                                 priority=Priority.BULK)
+    return offer_all
 
 
 def channels(services: Services) -> tuple[str, ...]:
@@ -38,27 +37,16 @@ def channels(services: Services) -> tuple[str, ...]:
 
 
 def send(services: Services, consultation_id: int) -> int:
-    return service.send(services.database, consultation_id, offer=offer_with(services),
+    return service.send(services.database, consultation_id, offer_all=offer_all_with(services),
                         default_language=services.settings.default_language,
                         channels=channels(services), now=now())
 
 
 def remind(services: Services, consultation_id: int) -> int:
-    """Offers it again to those who have not answered and are not answering it now;
-    claimed first, so that two workers never remind twice."""
-    at = now()
-    with services.database.write() as db:
-        won = db.execute(update(Consultation).where(
-            Consultation.id == consultation_id, Consultation.reminded_at.is_(None))
-            .values(reminded_at=at)).rowcount
-        if not won:
-            return 0
-        answering = set(db.scalars(select(ConversationSession.contact_id).where(
-            ConversationSession.flow == service.FLOW)))
-        offer = offer_with(services)
-        return sum(offer(db, contact_id, f"{consultation_id}:remind")
-                   for contact_id in service.unanswered(db, consultation_id)
-                   if contact_id not in answering)
+    return service.remind(services.database, consultation_id,
+                          offer_all=offer_all_with(services),
+                          default_language=services.settings.default_language,
+                          channels=channels(services), now=now())
 
 
 def tick(services: Services) -> dict[str, int]:

@@ -9,6 +9,7 @@ threshold, as the smallest or largest answer could be one person's.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -47,30 +48,22 @@ def _median(counts: list[tuple[int, int]]) -> float:
     return sum(found) / 2
 
 
-def _by(db: Session, consultation_id: int, column, *extra, question: str | None = None):
-    """Answer counts grouped by `column` (and `extra`), for one question or all."""
-    query = (select(column, *extra, func.count()).select_from(ConsultationAnswer)
-             .where(ConsultationAnswer.consultation_id == consultation_id))
-    if extra:
-        query = query.join(ConsultationResponse,
-                           ConsultationResponse.id == ConsultationAnswer.response_id)
-    if question is not None:
-        query = query.where(ConsultationAnswer.question == question)
-    return db.execute(query.group_by(column, *extra)).all()
+def _counts(db: Session, consultation_id: int) -> dict[str, dict]:
+    """Per question, answers counted by (option, number) in one pass: an option's
+    count, a number's, or (None, None) for the free texts."""
+    query = (select(ConsultationAnswer.question, ConsultationAnswer.option,
+                    ConsultationAnswer.number, func.count())
+             .where(ConsultationAnswer.consultation_id == consultation_id)
+             .group_by(ConsultationAnswer.question, ConsultationAnswer.option,
+                       ConsultationAnswer.number))
+    found: dict[str, dict] = {}
+    for question, option, number, n in db.execute(query):
+        found.setdefault(question, {})[(option, number)] = n
+    return found
 
 
-def _options(db, consultation_id: int, below: int) -> dict[str, dict]:
-    rows = _by(db, consultation_id, ConsultationAnswer.question, ConsultationAnswer.option)
-    result: dict[str, dict] = {}
-    for question, option, n in rows:
-        if option is not None:
-            result.setdefault(question, {})[option] = cell(n, below)
-    return result
-
-
-def _numbers(db, consultation_id: int, question: str, below: int) -> dict:
-    rows = sorted((v, n) for v, n in _by(db, consultation_id, ConsultationAnswer.number,
-                                           question=question) if v is not None)
+def _numbers(counted: dict, below: int) -> dict:
+    rows = sorted((number, n) for (_, number), n in counted.items() if number is not None)
     answered = sum(n for _, n in rows)
     if answered < below:
         return {"answered": cell(answered, below)}
@@ -78,24 +71,41 @@ def _numbers(db, consultation_id: int, question: str, below: int) -> dict:
             "max": rows[-1][0]}
 
 
+def _finest(db: Session, consultation_id: int):
+    """Responses, and options chosen, per (province, role, language, channel): one
+    grouped pass each, added up per dimension in Python. The groups are at most the
+    places times roles, languages and channels, however many answered."""
+    dims = [getattr(ConsultationResponse, dimension) for dimension in DIMENSIONS]
+    people = db.execute(select(*dims, func.count()).where(
+        ConsultationResponse.consultation_id == consultation_id).group_by(*dims))
+    chosen = db.execute(
+        select(*dims, ConsultationAnswer.question, ConsultationAnswer.option, func.count())
+        .select_from(ConsultationAnswer)
+        .join(ConsultationResponse, ConsultationResponse.id == ConsultationAnswer.response_id)
+        .where(ConsultationAnswer.consultation_id == consultation_id,
+               ConsultationAnswer.option.is_not(None))
+        .group_by(*dims, ConsultationAnswer.question, ConsultationAnswer.option))
+    return people, chosen
+
+
 def breakdowns(db, consultation_id: int, below: int) -> dict[str, dict]:
     """Per dimension: responses per group, and per question and option per group."""
-    result = {}
-    for dimension in DIMENSIONS:
-        column = getattr(ConsultationResponse, dimension)
-        people = db.execute(select(column, func.count())
-                            .where(ConsultationResponse.consultation_id == consultation_id)
-                            .group_by(column)).all()
-        options = _by(db, consultation_id, column, ConsultationAnswer.question,
-                      ConsultationAnswer.option)
-        by_option: dict[str, dict] = {}
-        for group, question, option, n in options:
-            if option is not None:
-                key = group or "unknown"
-                by_option.setdefault(question, {}).setdefault(option, {})[key] = cell(n, below)
-        result[dimension] = {"responses": {g or "unknown": cell(n, below) for g, n in people},
-                             "options": by_option}
-    return result
+    people, chosen = _finest(db, consultation_id)
+    responses = {dimension: Counter() for dimension in DIMENSIONS}
+    options = {dimension: {} for dimension in DIMENSIONS}
+    for *groups, n in people:
+        for dimension, group in zip(DIMENSIONS, groups, strict=True):
+            responses[dimension][group or "unknown"] += n
+    for *groups, question, option, n in chosen:
+        for dimension, group in zip(DIMENSIONS, groups, strict=True):
+            counts = options[dimension].setdefault(question, {}).setdefault(option, Counter())
+            counts[group or "unknown"] += n
+    return {dimension: {
+        "responses": {g: cell(n, below) for g, n in sorted(responses[dimension].items())},
+        "options": {q: {o: {g: cell(n, below) for g, n in sorted(groups.items())}
+                        for o, groups in by_option.items()}
+                    for q, by_option in options[dimension].items()}}
+        for dimension in DIMENSIONS}
 
 
 TEXTS_SHOWN = 200  # free-text answers read on the page; the export has them all
@@ -118,20 +128,19 @@ def results(db: Session, consultation: Consultation, *, below: int,
     sent = db.scalar(select(func.count()).where(ConsultationRecipient.consultation_id == cid))
     responses = db.scalar(select(func.count())
                           .where(ConsultationResponse.consultation_id == cid))
-    options = _options(db, cid, below)
+    counts = _counts(db, cid)
     questions = []
     for question in consultation.definition["questions"]:
         entry = {"key": question["key"], "kind": question["kind"], "text": question["text"]}
+        counted = counts.get(question["key"], {})
         if question["kind"] in ("choice", "yesno"):
             keys = ([o["key"] for o in question["options"]] if question["kind"] == "choice"
                     else ["yes", "no"])
-            counted = options.get(question["key"], {})
-            entry["options"] = {key: counted.get(key, 0) for key in keys}
+            entry["options"] = {key: cell(counted.get((key, None), 0), below) for key in keys}
         elif question["kind"] == "number":
-            entry |= _numbers(db, cid, question["key"], below)
+            entry |= _numbers(counted, below)
         else:
-            answered = db.scalar(select(func.count()).select_from(
-                _texts_query(cid, question["key"]).subquery()))
+            answered = counted.get((None, None), 0)
             entry["answered"] = cell(answered, below)
             entry["answers"] = (texts(db, cid, question["key"], texts_shown)
                                 if answered >= below else [])

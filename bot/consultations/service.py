@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, exists, false, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from bot.broadcasts import audience as audiences
@@ -21,18 +21,22 @@ from bot.store import (
     ConsultationResponse,
     ConsultationStatus,
     Contact,
+    ConversationSession,
     Group,
 )
+from bot.store.base import UTCDateTime
 from bot.text import segments
 from bot.text.render import as_text
 from locales import Translator
 
 FLOW = "consultation"
-CHUNK = 500  # contacts offered per transaction
+CHUNK = 5000  # contacts offered per transaction, as broadcasts fan out
 # A late answer, within this long after closing, is told politely that it is closed.
 LATE_GRACE = dt.timedelta(days=7)
 
-Offer = Callable[[Session, int, str], bool]  # (db, contact id, trigger) -> reached?
+# (db, people: contact_id, identity_id, channel, language; trigger; their contact ids'
+# range) -> the ids of those offered it: Inbox.offer_all
+OfferAll = Callable[[Session, Select, str, tuple[int, int]], Select]
 
 
 def _group_ids(db: Session, audience: dict) -> dict:
@@ -123,10 +127,31 @@ def costs(db: Session, consultation: Consultation, *, default_language: str,
     return sorted(rows.values(), key=lambda r: (r["language"], r["channel"]))
 
 
-def send(database: Database, consultation_id: int, *, offer: Offer, default_language: str,
-         channels: Iterable[str], now: dt.datetime) -> int:
+def _people(consultation: Consultation, within: tuple[int, int], *, default_language: str,
+            channels: Iterable[str]):
+    """The audience among contacts `within` (lo, hi): its subquery, and the rows an
+    offer takes (contact_id, identity_id, channel, language: the reader's)."""
+    chosen = audiences.recipients(consultation.audience, texts=languages(consultation),
+                                  default_language=default_language, channels=tuple(channels),
+                                  contact_ids=within).subquery("chosen")
+    return chosen, select(chosen.c.contact_id, chosen.c.identity_id, chosen.c.channel,
+                          chosen.c.spoken.label("language"))
+
+
+def _recipient(consultation_id: int, contact_id, *conditions):
+    return exists().where(ConsultationRecipient.consultation_id == consultation_id,
+                          ConsultationRecipient.contact_id == contact_id, *conditions)
+
+
+def _chunks(last: int):
+    return ((lo, lo + CHUNK - 1) for lo in range(1, last + 1, CHUNK))
+
+
+def send(database: Database, consultation_id: int, *, offer_all: OfferAll,
+         default_language: str, channels: Iterable[str], now: dt.datetime) -> int:
     """Opens the consultation and offers it to everyone in its audience not offered it
-    yet, a chunk of contacts per transaction; returns how many were reached now."""
+    yet, in SQL, a chunk of contacts per transaction (a chunk written twice is a no-op:
+    its people are recipients already); returns how many were reached now."""
     with database.write() as db:
         consultation = db.get(Consultation, consultation_id)
         if consultation.status == ConsultationStatus.CLOSED or consultation.closes_at <= now:
@@ -134,34 +159,59 @@ def send(database: Database, consultation_id: int, *, offer: Offer, default_lang
             return 0
         consultation.status = ConsultationStatus.OPEN
         consultation.sent_at = consultation.sent_at or now
-        audience, texts = consultation.audience, languages(consultation)
         last = db.scalar(select(func.coalesce(func.max(Contact.id), 0)))
-    reached = 0
-    for lo in range(1, last + 1, CHUNK):
-        chosen = audiences.recipients(audience, texts=texts, default_language=default_language,
-                                      channels=tuple(channels),
-                                      contact_ids=(lo, lo + CHUNK - 1)).subquery()
+        before = _sent(db, consultation_id)
+    for within in _chunks(last):
+        chosen, people = _people(consultation, within, default_language=default_language,
+                                 channels=channels)
+        people = people.where(~_recipient(consultation_id, chosen.c.contact_id))
         with database.write() as db:
-            done = set(db.scalars(select(ConsultationRecipient.contact_id).where(
-                ConsultationRecipient.consultation_id == consultation_id,
-                ConsultationRecipient.contact_id.between(lo, lo + CHUNK - 1))))
-            for contact_id in db.scalars(select(chosen.c.contact_id)):
-                if contact_id not in done and offer(db, contact_id, str(consultation_id)):
-                    db.add(ConsultationRecipient(consultation_id=consultation_id,
-                                                 contact_id=contact_id, sent_at=now))
-                    reached += 1
-    return reached
+            offered = offer_all(db, people, str(consultation_id), within).subquery("offered")
+            db.execute(insert(ConsultationRecipient).from_select(
+                ("consultation_id", "contact_id", "sent_at", "answered"),
+                select(literal(consultation_id), offered.c.contact_id,
+                       literal(now, UTCDateTime()), false())))
+    with database.read() as db:
+        return _sent(db, consultation_id) - before
+
+
+def remind(database: Database, consultation_id: int, *, offer_all: OfferAll,
+           default_language: str, channels: Iterable[str], now: dt.datetime) -> int:
+    """Offers it again, in SQL, to those sent it who have not answered, are still in
+    its audience and are not answering it now; in one transaction, claimed first, so
+    that two workers never remind twice. Returns how many were reminded."""
+    with database.write() as db:
+        won = db.execute(update(Consultation).where(
+            Consultation.id == consultation_id, Consultation.reminded_at.is_(None))
+            .values(reminded_at=now)).rowcount
+        if not won:
+            return 0
+        consultation = db.get(Consultation, consultation_id)
+        last = db.scalar(select(func.coalesce(func.max(ConsultationRecipient.contact_id), 0))
+                         .where(ConsultationRecipient.consultation_id == consultation_id))
+        reminded = 0
+        for within in _chunks(last):
+            chosen, people = _people(consultation, within, default_language=default_language,
+                                     channels=channels)
+            people = people.where(
+                _recipient(consultation_id, chosen.c.contact_id,
+                           ConsultationRecipient.answered.is_(False)),
+                ~exists().where(ConversationSession.contact_id == chosen.c.contact_id,
+                                ConversationSession.flow == FLOW))
+            offered = offer_all(db, people, f"{consultation_id}:remind", within)
+            reminded += db.scalar(select(func.count()).select_from(offered.subquery()))
+        return reminded
+
+
+def _sent(db: Session, consultation_id: int) -> int:
+    # Counted, not summed from rowcount: psycopg reports -1 for INSERT ... SELECT.
+    return db.scalar(select(func.count()).where(
+        ConsultationRecipient.consultation_id == consultation_id))
 
 
 def close(db: Session, consultation: Consultation, now: dt.datetime) -> None:
     consultation.status = ConsultationStatus.CLOSED
     consultation.closed_at = consultation.closed_at or now
-
-
-def unanswered(db: Session, consultation_id: int) -> list[int]:
-    return list(db.scalars(select(ConsultationRecipient.contact_id).where(
-        ConsultationRecipient.consultation_id == consultation_id,
-        ConsultationRecipient.answered.is_(False)).order_by(ConsultationRecipient.contact_id)))
 
 
 def has_answered(db: Session, consultation_id: int, contact_id: int) -> bool:

@@ -19,7 +19,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -30,6 +30,7 @@ from bot.core.config import Settings
 from bot.core.db import Database, insert_ignore
 from bot.outbound.notify import preferred_identity, translator
 from bot.outbound.outbox import enqueue
+from bot.pipeline import offers
 from bot.pipeline.flood_alerts import tell_coordinators
 from bot.pipeline.unlink import forget_conversation, restore_last_seen
 from bot.reports import alerts, referrals
@@ -214,6 +215,12 @@ class Inbox:
         outcome = self.engine.offer(ctx, flow, trigger)
         perform(db, identity, outcome, ctx.t.language, self.settings, at, priority)
         return True
+
+    def offer_all(self, db: Session, people: Select, flow: str, trigger: str = "", *,
+                  within: tuple[int, int], priority: int = Priority.CONVERSATION) -> Select:
+        """`offer` for a chunk of an audience at once, in SQL (bot.pipeline.offers)."""
+        return offers.offer_all(db, people, flow, trigger, within=within, settings=self.settings,
+                         now=now(), priority=priority)
 
     def pending(self, older_than: dt.timedelta) -> list[int]:
         """Messages recorded but not processed yet: slowed down, or left by a crash."""

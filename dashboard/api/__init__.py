@@ -18,6 +18,7 @@ from dashboard.api import (  # noqa: F401  (they register their routes)
     groups,
     meetings,
     messages,
+    recommendations,
     referrals,
 )
 from dashboard.api.openapi import document

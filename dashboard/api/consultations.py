@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask import current_app
 
 from bot.audit import trail as audit
-from bot.consultations import hooks, results, service
+from bot.consultations import hooks, results, service, summary
 from bot.consultations import spec as consultation_spec
 from bot.consultations.spec import KINDS
 from bot.core.clock import now
@@ -18,6 +18,7 @@ from dashboard.api.broadcasts import Audience, Text
 from dashboard.api.community import token_actor
 from dashboard.api.registry import ApiError, Call, Reply, endpoint, get_or_404
 from dashboard.api.schema import spec
+from locales import Translator
 
 
 def services():
@@ -95,6 +96,30 @@ class SentOut:
     consultation: ConsultationOut
     costs: list[CostOut]
     reached: int
+
+
+@dataclass
+class Written:
+    """A text as it was written or filled in, in one language (no length limit)."""
+
+    language: str
+    text: str
+
+
+@dataclass
+class SummaryIn:
+    texts: list[Text] = spec(description="per language, figures in braces: {responses},"
+                             " {sent}, {rate}, {QUESTION_OPTION}, {QUESTION_OPTION_pct},"
+                             " {QUESTION_median}")
+    to: str = spec("participants", enum=summary.AUDIENCES,
+                   description="those who answered, or everyone it was sent to")
+    dry_run: bool = spec(False, description="fill in the figures; send nothing")
+
+
+@dataclass
+class SummaryOut:
+    texts: list[Written] = spec(description="each language's text, figures filled in")
+    reached: int = spec()
 
 
 def _texts(texts: dict) -> list[Text]:
@@ -226,3 +251,30 @@ def consultation_results(call: Call, consultation_id: int):
         found = results.results(db, get_or_404(db, Consultation, consultation_id, "consultation"),
                                 below=services().settings.suppress_below)
     return Reply(200, results.plain(found))
+
+
+@endpoint("POST", "/v1/consultations/<int:consultation_id>/say",
+          permission="broadcasts.send", tag="consultations",
+          summary='"You said, we did": a summary per language, with figures from the results'
+          " in each reader's digits", body=SummaryIn, response=SummaryOut,
+          errors=(404, 422))
+def say(call: Call, consultation_id: int):
+    settings = services().settings
+    with services().database.write() as db:
+        row = get_or_404(db, Consultation, consultation_id, "consultation")
+        found = summary.figures(results.results(db, row, below=settings.suppress_below,
+                                                with_breakdowns=False))
+        try:
+            checked = summary.check({t.language: t.text for t in call.body.texts}, found)
+        except consultation_spec.SpecError as error:
+            raise ApiError(422, "invalid", str(error)) from None
+        shown = [Written(lang, summary.render(checked, found,
+                                              Translator(lang, settings.default_language)))
+                 for lang in checked]
+        if call.body.dry_run:
+            return SummaryOut(shown, 0)
+        reached = summary.send(db, row, checked, found, to=call.body.to, settings=settings,
+                               now=now())
+        audit.record(db, token_actor(call), "consultation.summary", "consultation", row.id,
+                     {"to": call.body.to, "reached": reached, "languages": sorted(checked)})
+        return SummaryOut(shown, reached)
