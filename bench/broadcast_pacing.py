@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bench.pacing import fake, log_admissions, report, settings_for
+from bench.pacing import log_admissions, report, settings_for
 from bot.broadcasts.compose import Draft, store
 from bot.broadcasts.fanout import fan_out
 from bot.broadcasts.runner import claim
@@ -29,6 +29,7 @@ from bot.contacts.lookup import identify
 from bot.core.clock import now
 from bot.services import Services
 from bot.store import ContactStatus, Direction, Message, Priority, Status
+from tests.fakes.serve import remote
 
 TEXT = "The shura meets on Thursday at 10:00 at the district office."
 
@@ -83,7 +84,7 @@ def main() -> None:
     parser.add_argument("--sms-rate", type=float, default=100.0)
     args = parser.parse_args()
     half = args.recipients // 2
-    with fake("telegram", 0.1) as telegram, fake("twilio", 0.1) as twilio, \
+    with remote("telegram", 0.1) as telegram, remote("twilio", 0.1) as twilio, \
             tempfile.TemporaryDirectory() as temp:
         settings = settings_for(Path(temp), telegram, twilio, args)
         services = Services(settings.with_overrides(broadcast_quiet_hours=""))

@@ -9,6 +9,7 @@ thread pool sized like the dispatcher's concurrency.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
@@ -19,6 +20,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
 from bot.channels.base import OutboundMessage, Pace, SendResult
+from bot.channels.wire import on_wire
 from bot.core.config import Settings
 from bot.text import segments
 from bot.text.render import as_text
@@ -71,7 +73,8 @@ class TwilioSender:
         body = self.body(message)
         loop = asyncio.get_running_loop()
         try:
-            created = await loop.run_in_executor(self._pool, self._create, message.address, body)
+            created = await loop.run_in_executor(
+                self._pool, contextvars.copy_context().run, self._create, message.address, body)
         except TwilioRestException as error:
             return verdict(error)
         except (RequestException, TwilioException) as error:
@@ -79,6 +82,7 @@ class TwilioSender:
         return SendResult.sent(created.sid, segments=segments.count(body).segments)
 
     def _create(self, to: str, body: str):
+        on_wire()  # as the request leaves this thread: requests does not say when later
         extra = {"status_callback": self.status_callback} if self.status_callback else {}
         return self.client.messages.create(to=to, body=body, **self.origin, **extra)
 
