@@ -56,7 +56,7 @@ RECORD_RETRIES = (0.5, 2.0, 8.0)
 # holder's last renewal. The holder stops starting sends LEASE_MARGIN before that (for
 # clocks that differ between machines); a new holder waits one window of the
 # providers' count (SETTLE_SECONDS) before its first send.
-CHANNEL_LEASE_TTL = dt.timedelta(seconds=4)
+CHANNEL_LEASE_TTL = dt.timedelta(seconds=8)
 RENEW_SECONDS = 1.0
 LEASE_MARGIN = 1.0
 SETTLE_SECONDS = 1.0 + JITTER_MARGIN
@@ -89,6 +89,8 @@ class Dispatcher:
         self._busy = threading.Lock()
         self._event_loop: asyncio.AbstractEventLoop | None = None
         self._slots: asyncio.Semaphore | None = None
+        self._verdicts: list[tuple[OutboundMessage, SendResult, asyncio.Future]] = []
+        self._recording: asyncio.Task | None = None
 
     def claim(self, limit: int, channels: Iterable[str] | None = None,
               identity_id: int | None = None) -> list[OutboundMessage]:
@@ -245,8 +247,8 @@ class Dispatcher:
     async def _channel_round(self, channel: str, identity_id: int | None,
                              in_flight: set[asyncio.Task] | None = None,
                              tenure: Tenure | None = None) -> int:
-        """Claims and sends one batch. With `in_flight`, returns once every message
-        of it has been let go by the pacer, leaving the sends in that set; without,
+        """Claims and sends one batch. With `in_flight`, returns once the pacer has let
+        go all but the last quarter of it, leaving the sends in that set; without,
         returns when every verdict is recorded. With `tenure`, a message whose turn
         comes after the tenure's term has ended is not sent (the next holder requeues
         it)."""
@@ -266,7 +268,9 @@ class Dispatcher:
             in_flight.add(task)
             task.add_done_callback(in_flight.discard)
             task.add_done_callback(_log_failure)
-        await asyncio.gather(*(event.wait() for event in started))
+        # The next batch is claimed while the last quarter of this one still waits its
+        # turn: a claim that takes a while on a busy machine leaves no gap in sending.
+        await asyncio.gather(*(event.wait() for event in started[:-(len(started) // 4) or None]))
         return len(batch)
 
     async def deliver(self, messages: list[OutboundMessage]) -> list[SendResult]:
@@ -306,16 +310,38 @@ class Dispatcher:
         return result
 
     async def _record_soon(self, message: OutboundMessage, result: SendResult) -> None:
-        """The provider has answered: losing the verdict would send the message again
-        once its claim goes stale, so a busy store is tried a few times."""
+        """The provider has answered: the verdict is recorded now, with those that came
+        in while the last write was under way (one transaction for them all, so a busy
+        machine does not fall behind writing verdicts one by one)."""
+        done = asyncio.get_running_loop().create_future()
+        self._verdicts.append((message, result, done))
+        if self._recording is None or self._recording.done():
+            self._recording = asyncio.create_task(self._record_waiting())
+        await done
+
+    async def _record_waiting(self) -> None:
+        while self._verdicts:
+            waiting, self._verdicts = self._verdicts, []
+            try:
+                await self._record_retrying([(m, r) for m, r, _ in waiting])
+            except Exception as error:
+                for *_, done in waiting:
+                    done.set_exception(error)
+            else:
+                for *_, done in waiting:
+                    done.set_result(None)
+
+    async def _record_retrying(self, outcomes: list[tuple[OutboundMessage, SendResult]]) -> None:
+        """Losing a verdict would send the message again once its claim goes stale, so
+        a busy store is tried a few times."""
         for delay in RECORD_RETRIES:
             try:
-                await asyncio.to_thread(self.record, [(message, result)])
+                await asyncio.to_thread(self.record, outcomes)
                 return
             except OperationalError:
-                log.warning("store busy recording message %s; trying again", message.id)
+                log.warning("store busy recording %d verdict(s); trying again", len(outcomes))
                 await asyncio.sleep(delay)
-        await asyncio.to_thread(self.record, [(message, result)])
+        await asyncio.to_thread(self.record, outcomes)
 
     async def _send(self, message: OutboundMessage) -> SendResult:
         try:
@@ -327,9 +353,13 @@ class Dispatcher:
     def record(self, outcomes: list[tuple[OutboundMessage, SendResult]]) -> None:
         at = now()
         with self.database.write() as db:
+            # Locked in id order, so that a delivery receipt committed meanwhile is read
+            # (not overwritten) and two writers never wait on each other in a circle.
+            rows = {row.id: row for row in db.scalars(
+                select(Message).where(Message.id.in_([m.id for m, _ in outcomes]))
+                .order_by(Message.id).with_for_update())}
             for message, result in outcomes:
-                row = db.get(Message, message.id)
-                self._apply(db, row, result, at)
+                self._apply(db, rows[message.id], result, at)
 
     def _apply(self, db, row: Message, result: SendResult, at: dt.datetime) -> None:
         row.error_code, row.error = result.error_code, redact_digits(result.error)
