@@ -125,3 +125,23 @@ def test_a_send_not_yet_on_the_wire_counts_as_starting_now():
     assert window.admit(1) == pytest.approx(1.0)
     clock.now += 1.0
     assert window.admit(1) == 0
+
+
+def test_a_reply_goes_before_the_bulk_already_waiting_and_the_window_still_holds():
+    pacer = Pacer(Pace(rate=10))
+    done: dict[str, float] = {}
+
+    async def send(name, urgent=False):
+        (await pacer.wait(name, 1, urgent)).on_wire()
+        done[name] = asyncio.get_running_loop().time()
+
+    async def go():
+        bulk = [asyncio.create_task(send(f"bulk{n}")) for n in range(12)]
+        await asyncio.sleep(0.05)
+        await send("reply", urgent=True)
+        await asyncio.gather(*bulk)
+
+    asyncio.run(go())
+    assert sorted(done, key=done.get).index("reply") <= 2
+    times = sorted(done.values())
+    assert all(later - earlier >= 1.0 for earlier, later in zip(times, times[10:], strict=False))

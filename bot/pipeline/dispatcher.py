@@ -44,7 +44,7 @@ from bot.core.db import Database
 from bot.outbound.outbox import choices_of
 from bot.pipeline.leases import Tenure
 from bot.pipeline.pacing import JITTER_MARGIN, Pacer
-from bot.store import Direction, Identity, Message, Status
+from bot.store import Direction, Identity, Message, Priority, Status
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +142,7 @@ class Dispatcher:
         return OutboundMessage(
             id=row.id, channel=row.channel, address=address, text=row.text or "",
             choices=choices_of(row), language=row.language or self.settings.default_language,
+            urgent=row.priority < Priority.BULK,
         )
 
     def run_once(self, channels: Iterable[str] | None = None,
@@ -283,7 +284,8 @@ class Dispatcher:
         ticket = None
         try:
             if pacer is not None:
-                ticket = await pacer.wait(message.address, sender.cost(message))
+                ticket = await pacer.wait(message.address, sender.cost(message),
+                                          message.urgent)
         finally:
             if started is not None:
                 started.set()

@@ -151,9 +151,11 @@ class Pacer:
         self.addresses: dict[str, TokenBucket] = {}
         self.address_windows: dict[str, WindowLimit] = {}
 
-    async def wait(self, address: str, cost: int) -> Ticket:
+    async def wait(self, address: str, cost: int, urgent: bool = False) -> Ticket:
         """Waits for the send's turn. It counts as starting now until the caller says
-        it reached the wire (`Ticket.on_wire`), which it must do, sent or not."""
+        it reached the wire (`Ticket.on_wire`), which it must do, sent or not. An
+        `urgent` send does not queue behind the channel's reservations: it takes the
+        next room in the window, and the bulk waiting there moves one place back."""
         windows = [self.window]
         if self.pace.per_address is not None:
             if address not in self.addresses:
@@ -161,7 +163,8 @@ class Pacer:
                 self.address_windows[address] = WindowLimit(self.pace.per_address)
             await asyncio.sleep(self.addresses[address].reserve(cost))
             windows.append(self.address_windows[address])
-        await asyncio.sleep(self.overall.reserve(cost))
+        if not urgent:
+            await asyncio.sleep(self.overall.reserve(cost))
         # Counted in the chat's window and the channel's at the moment the send
         # starts, not when the chat's turn came and then the channel made it wait.
         while True:
