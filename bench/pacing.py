@@ -68,8 +68,8 @@ def log_admissions(services: Services) -> dict[str, list[float]]:
     for channel, pacer in services.dispatcher.pacers.items():
         times = admitted[channel] = []
 
-        async def logged(address, cost, wait=pacer.wait, times=times):
-            ticket = await wait(address, cost)
+        async def logged(address, cost, urgent=False, wait=pacer.wait, times=times):
+            ticket = await wait(address, cost, urgent)
             times.append(time.monotonic())
             return ticket
 
