@@ -99,14 +99,13 @@ def answers(base: str, phones: list[str], chats: list[str], count: int):
     return shot, posted, refused
 
 
-def windows_over(arrivals: list[tuple[float, int]], cap: float) -> int:
-    """Sliding one-second windows (one starting at every arrival) holding more than
-    `cap` units."""
+def windows(arrivals: list[tuple[float, int]]) -> list[int]:
+    """The units in each sliding one-second window, one starting at every arrival."""
     arrivals = sorted(arrivals)
     times = [at for at, _ in arrivals]
     totals = list(itertools.accumulate((units for _, units in arrivals), initial=0))
-    return sum(1 for i, at in enumerate(times)
-               if totals[bisect.bisect_left(times, at + 1.0)] - totals[i] > cap)
+    return [totals[bisect.bisect_left(times, at + 1.0)] - totals[i]
+            for i, at in enumerate(times)]
 
 
 def outbound(name: str, received: list[dict], body: str, address: str, cap: float,
@@ -125,7 +124,8 @@ def outbound(name: str, received: list[dict], body: str, address: str, cap: floa
         if r["params"][body] != TEXT:
             replies[str(r["params"][address])].append(r["at"])
     print(f"{name:<9} {len(busy):7d} sent in {span:6.1f} s: {rate:7.2f}/s, cap {cap:g}/s,"
-          f" ratio {rate / cap:.3f}; one-second windows over the cap: {windows_over(units, cap)}",
+          f" ratio {rate / cap:.3f}; one-second windows over the cap:"
+          f" {sum(1 for n in windows(units) if n > cap)} (most: {max(windows(units))})",
           flush=True)
     return {"broadcast": broadcast, "replies": replies}
 
@@ -184,6 +184,10 @@ def main() -> None:
                               + len(twilio.recorded("/Messages.json")) >= expected,
                               args.contacts / (args.sms_rate + args.telegram_rate) + 600)
             time.sleep(3)  # anything sent twice arrives too
+            takes = collections.Counter(
+                line.split("sending ", 1)[1].split(" (")[0]
+                for log in workdir.glob("worker*.log") for line in log.read_text().splitlines()
+                if "dispatcher: sending " in line)
         print(inbound.line("answers posted (open loop)"))
         figures = [
             outbound("SMS", twilio.recorded("/Messages.json"), "Body", "To", args.sms_rate,
@@ -193,7 +197,8 @@ def main() -> None:
         broadcast = sum((f["broadcast"] for f in figures), collections.Counter())
         replies = {a: t for f in figures for a, t in f["replies"].items()}
         latencies = sorted(times[0] - posted[a] for a, times in replies.items() if a in posted)
-        print(f"answers refused with a 5xx: {refused[0]}; everything arrived: {done}")
+        print(f"answers refused with a 5xx: {refused[0]}; everything arrived: {done};"
+              f" terms of sending per channel (1 = one holder throughout): {dict(takes)}")
         missed = len(set(phones + chats) - set(broadcast))
         print(f"broadcast: {sum(1 for a in phones + chats if broadcast[a] == 1)} of"
               f" {args.contacts} contacts got it exactly once, {missed} not at all,"
