@@ -14,14 +14,9 @@ from __future__ import annotations
 
 import argparse
 import bisect
-import json
-import subprocess
-import sys
 import tempfile
 import threading
 import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 from cryptography.fernet import Fernet
@@ -32,34 +27,7 @@ from bot.core.config import Settings
 from bot.outbound.outbox import enqueue
 from bot.services import Services
 from bot.store import ContactStatus
-
-ACCOUNT = "AC" + "0" * 32
-
-
-class Remote:
-    """A fake provider in another process, so that arrival times are not skewed by
-    this process's threads."""
-
-    def __init__(self, url: str):
-        self.url = url
-
-    def arrivals(self, suffix: str) -> list[float]:
-        with urllib.request.urlopen(f"{self.url}/_recorded", timeout=30) as response:
-            recorded = json.load(response)
-        return [r["at"] for r in recorded if r["path"].endswith(suffix)]
-
-
-@contextmanager
-def fake(provider: str, latency: float):
-    process = subprocess.Popen(
-        [sys.executable, "-m", "tests.fakes.serve", provider, "--latency", str(latency),
-         "--account", ACCOUNT], stdout=subprocess.PIPE, text=True,
-        cwd=Path(__file__).resolve().parent.parent)
-    try:
-        yield Remote(process.stdout.readline().strip())
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+from tests.fakes.serve import ACCOUNT, Remote, remote
 
 
 def settings_for(workdir: Path, telegram: Remote, twilio: Remote, args) -> Settings:
@@ -100,9 +68,10 @@ def log_admissions(services: Services) -> dict[str, list[float]]:
     for channel, pacer in services.dispatcher.pacers.items():
         times = admitted[channel] = []
 
-        async def logged(address, cost, wait=pacer.wait, times=times):
-            await wait(address, cost)
+        async def logged(address, cost, urgent=False, wait=pacer.wait, times=times):
+            ticket = await wait(address, cost, urgent)
             times.append(time.monotonic())
+            return ticket
 
         pacer.wait = logged
     return admitted
@@ -135,7 +104,7 @@ def main() -> None:
     parser.add_argument("--telegram-rate", type=float, default=30.0)
     parser.add_argument("--sms-rate", type=float, default=10.0)
     args = parser.parse_args()
-    with fake("telegram", 0.1) as telegram, fake("twilio", 0.1) as twilio, \
+    with remote("telegram", 0.1) as telegram, remote("twilio", 0.1) as twilio, \
             tempfile.TemporaryDirectory() as temp:
         services = Services(settings_for(Path(temp), telegram, twilio, args))
         services.upgrade()

@@ -1,8 +1,9 @@
 """The worker: the dispatcher loop, and periodic ticks driven by APScheduler.
 
-Every worker dispatches (rows are claimed atomically). The ticks that scan for due
-work run only on the worker that holds the scheduler lease. Features add their
-ticks with `register_tick`.
+Several workers may run, on one machine or several. Each channel is sent by the
+worker holding its lease (bot/pipeline/dispatcher.py), so the provider's caps hold
+for all of them together; the ticks that scan for due work run only on the worker
+that holds the scheduler lease. Features add their ticks with `register_tick`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ log = logging.getLogger(__name__)
 
 LEASE = "scheduler"
 LEASE_TTL = dt.timedelta(seconds=30)
+# How long a stopping worker waits for its sends on the wire.
+STOP_SECONDS = 8.0
 
 
 class Worker:
@@ -33,6 +36,7 @@ class Worker:
         self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.scheduler = BackgroundScheduler(timezone="UTC")
         self._stop = threading.Event()
+        self._dispatching: threading.Thread | None = None
 
     def run_ticks(self) -> None:
         """Runs every tick once if this worker holds the scheduler lease."""
@@ -53,7 +57,8 @@ class Worker:
     def dispatch_loop(self) -> None:
         while not self._stop.is_set():
             try:
-                self.services.dispatcher.serve(self._stop, self.dispatch_interval)
+                self.services.dispatcher.serve(self._stop, self.dispatch_interval,
+                                              self.holder)
             except Exception:
                 log.exception("dispatch failed")
                 self._stop.wait(self.dispatch_interval)
@@ -69,6 +74,7 @@ class Worker:
             job.modify(next_run_time=dt.datetime.now(dt.UTC))
         thread = threading.Thread(target=self.dispatch_loop, name="dispatcher", daemon=True)
         thread.start()
+        self._dispatching = thread
         log.info("worker %s started", self.holder)
         return thread
 
@@ -77,6 +83,10 @@ class Worker:
             self._safely(tick.name, tick.run)
 
     def stop(self) -> None:
+        """Lets the sends on the wire finish and be recorded, and gives up the
+        channels' leases, so that another worker takes over at once."""
         self._stop.set()
         self.scheduler.shutdown(wait=False)
+        if self._dispatching is not None:
+            self._dispatching.join(timeout=STOP_SECONDS)
         leases.release(self.services.database, LEASE, self.holder)

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from bot.channels.base import Pace
-from bot.pipeline.pacing import Pacer, TokenBucket, WindowLimit
+from bot.pipeline.pacing import Pacer, TokenBucket, WindowLimit, admit_all
 
 
 class Clock:
@@ -53,7 +53,7 @@ def test_one_chat_is_paced_on_its_own_and_the_channel_overall():
         loop = asyncio.get_running_loop()
         for address in ("a", "b", "a"):
             start = loop.time()
-            await pacer.wait(address, 1)
+            (await pacer.wait(address, 1)).on_wire()
             waits.append(loop.time() - start)
 
     asyncio.run(go())
@@ -97,3 +97,51 @@ def test_a_send_costing_more_than_the_cap_waits_for_an_empty_window():
     clock.now += 1.0
     assert window.admit(3) == 0
     assert window.admit(1) == 1.0
+
+
+def test_a_chat_counts_a_send_when_it_starts_not_when_its_turn_came():
+    # The chat's turn comes at once, but the channel's window is full for a second:
+    # the chat's next message must still wait a second after this one really starts.
+    pacer = Pacer(Pace(rate=2, per_address=1))
+    starts = {}
+
+    async def go():
+        loop = asyncio.get_running_loop()
+        for n, address in enumerate(("b", "c", "a", "a")):
+            (await pacer.wait(address, 1)).on_wire()
+            starts[n] = loop.time()
+
+    asyncio.run(go())
+    assert starts[3] - starts[2] >= 1.0
+
+
+def test_a_send_not_yet_on_the_wire_counts_as_starting_now():
+    clock = Clock()
+    window = WindowLimit(cap=1, window=1.0, clock=clock)
+    _, slow = admit_all([window], 1, pending=True)  # its new connection takes a while
+    clock.now += 1.5
+    assert window.admit(1) > 0  # it may reach the provider at any moment
+    slow.on_wire()
+    assert window.admit(1) == pytest.approx(1.0)
+    clock.now += 1.0
+    assert window.admit(1) == 0
+
+
+def test_a_reply_goes_before_the_bulk_already_waiting_and_the_window_still_holds():
+    pacer = Pacer(Pace(rate=10))
+    done: dict[str, float] = {}
+
+    async def send(name, urgent=False):
+        (await pacer.wait(name, 1, urgent)).on_wire()
+        done[name] = asyncio.get_running_loop().time()
+
+    async def go():
+        bulk = [asyncio.create_task(send(f"bulk{n}")) for n in range(12)]
+        await asyncio.sleep(0.05)
+        await send("reply", urgent=True)
+        await asyncio.gather(*bulk)
+
+    asyncio.run(go())
+    assert sorted(done, key=done.get).index("reply") <= 2
+    times = sorted(done.values())
+    assert all(later - earlier >= 1.0 for earlier, later in zip(times, times[10:], strict=False))

@@ -36,6 +36,8 @@ class OutboundMessage:
     choices: tuple[Choice, ...] = ()
     language: str = "en"
     extra: dict = field(default_factory=dict)
+    # A conversation reply or an alert: paced ahead of the bulk already waiting.
+    urgent: bool = False
 
 
 class Verdict(enum.StrEnum):

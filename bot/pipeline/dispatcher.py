@@ -8,10 +8,18 @@ urgent priority. Conversation replies are claimed before bulk messages, and over
 a person's own broadcast row rather than wait behind it.
 
 Sending is asynchronous: up to MASHWARA_DISPATCH_CONCURRENCY calls in flight, each
-channel paced (bot/pipeline/pacing.py: on PostgreSQL by slots every worker shares),
-each verdict recorded as soon as the provider answers. A paced channel claims only
-about two seconds of sending at a time, so a reply queued behind a broadcast waits
-seconds, not the whole broadcast.
+channel paced in memory (bot/pipeline/pacing.py), each verdict recorded as soon as the
+provider answers. A paced channel claims only about one second of sending at a time,
+so a reply queued behind a broadcast waits about a second, not the whole broadcast.
+
+Several workers (on one machine or several) share the channels: in `serve`, a channel
+is sent by one worker at a time, the holder of its lease (`send:<channel>`), so its
+pacer holds the provider's caps, overall and per chat, for everyone. The holder
+renews the lease every second; a worker that holds no channel, or fewer than the
+others, takes a channel nobody holds, so channels spread over workers, and every
+worker still does all the other work. When a holder dies its lease runs out
+(CHANNEL_LEASE_TTL): the next holder waits one window of the provider's count before
+its first send, and requeues what the dead holder had claimed but not sent.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import random
 import re
 import threading
 from collections.abc import Iterable
@@ -28,12 +37,14 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import aliased
 
 from bot.channels.base import OutboundMessage, Sender, SendResult, Verdict
+from bot.channels.wire import ON_WIRE
 from bot.core.clock import now
 from bot.core.config import Settings
 from bot.core.db import Database
 from bot.outbound.outbox import choices_of
-from bot.pipeline.pacing import Pacer
-from bot.store import Direction, Identity, Message, Status
+from bot.pipeline.leases import Tenure
+from bot.pipeline.pacing import JITTER_MARGIN, Pacer
+from bot.store import Direction, Identity, Message, Priority, Status
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +52,14 @@ log = logging.getLogger(__name__)
 BATCH_SECONDS = 1.0
 # Pauses before trying again to record a verdict the store could not take.
 RECORD_RETRIES = (0.5, 2.0, 8.0)
+# A channel's lease: renewed every RENEW_SECONDS, lost CHANNEL_LEASE_TTL after its
+# holder's last renewal. The holder stops starting sends LEASE_MARGIN before that (for
+# clocks that differ between machines); a new holder waits one window of the
+# providers' count (SETTLE_SECONDS) before its first send.
+CHANNEL_LEASE_TTL = dt.timedelta(seconds=8)
+RENEW_SECONDS = 1.0
+LEASE_MARGIN = 1.0
+SETTLE_SECONDS = 1.0 + JITTER_MARGIN
 
 
 def backoff(attempts: int) -> float:
@@ -70,6 +89,8 @@ class Dispatcher:
         self._busy = threading.Lock()
         self._event_loop: asyncio.AbstractEventLoop | None = None
         self._slots: asyncio.Semaphore | None = None
+        self._verdicts: list[tuple[OutboundMessage, SendResult, asyncio.Future]] = []
+        self._recording: asyncio.Task | None = None
 
     def claim(self, limit: int, channels: Iterable[str] | None = None,
               identity_id: int | None = None) -> list[OutboundMessage]:
@@ -121,6 +142,7 @@ class Dispatcher:
         return OutboundMessage(
             id=row.id, channel=row.channel, address=address, text=row.text or "",
             choices=choices_of(row), language=row.language or self.settings.default_language,
+            urgent=row.priority < Priority.BULK,
         )
 
     def run_once(self, channels: Iterable[str] | None = None,
@@ -135,25 +157,36 @@ class Dispatcher:
         finally:
             self._busy.release()
 
-    def serve(self, stop: threading.Event, interval: float = 0.5) -> None:
-        """Sends until `stop` is set, each channel at its own pace, so a slow SMS batch
-        never holds up Telegram."""
+    def serve(self, stop: threading.Event, interval: float = 0.5,
+              holder: str = "dispatcher") -> None:
+        """Sends until `stop` is set, each channel at its own pace while this process
+        (`holder`, unique among workers) holds the channel's lease, so a slow SMS
+        batch never holds up Telegram."""
         with self._busy:
-            self._loop().run_until_complete(self._serve(stop, interval))
+            self._loop().run_until_complete(self._serve(stop, interval, holder))
 
-    async def _serve(self, stop: threading.Event, interval: float) -> None:
+    async def _serve(self, stop: threading.Event, interval: float, holder: str) -> None:
+        tenures = {channel: Tenure(self.database, f"send:{channel}", holder, CHANNEL_LEASE_TTL,
+                                   settle=SETTLE_SECONDS, margin=LEASE_MARGIN)
+                   for channel in self.senders}
         await asyncio.gather(
-            *(self._serve_channel(channel, stop, interval) for channel in self.senders)
+            *(self._serve_channel(channel, tenures, stop, interval) for channel in self.senders)
         )
 
-    async def _serve_channel(self, channel: str, stop: threading.Event, interval: float):
+    async def _serve_channel(self, channel: str, tenures: dict[str, Tenure],
+                             stop: threading.Event, interval: float) -> None:
         # The next batch is claimed as soon as the pacer has let the last one go, not
         # when its slowest send returns: the channel never idles between batches, and a
         # reply waits at most about one batch (BATCH_SECONDS).
+        tenure = tenures[channel]
+        keeper = asyncio.create_task(self._keep(channel, tenures, stop))
         in_flight: set[asyncio.Task] = set()
         while not stop.is_set():
+            if not tenure.active():
+                await asyncio.sleep(min(interval, 0.1))
+                continue
             try:
-                handled = await self._channel_round(channel, None, in_flight)
+                handled = await self._channel_round(channel, None, in_flight, tenure)
             except Exception:
                 log.exception("dispatching %s failed", channel)
                 handled = 0
@@ -161,6 +194,38 @@ class Dispatcher:
                 await asyncio.sleep(interval)
         if in_flight:
             await asyncio.gather(*in_flight)  # every verdict recorded before we stop
+        await keeper
+        if tenure.held:
+            try:
+                await asyncio.to_thread(tenure.release)  # the next holder need not wait
+            except OperationalError:
+                log.warning("could not release the lease on %s; it runs out", channel)
+
+    async def _keep(self, channel: str, tenures: dict[str, Tenure],
+                    stop: threading.Event) -> None:
+        """Holds the channel's lease: renews it while held; otherwise tries to take it,
+        the less often the more channels this process already holds."""
+        tenure = tenures[channel]
+        # Workers started together do not all reach for the same channel first.
+        await asyncio.sleep(random.uniform(0, RENEW_SECONDS))  # nosec B311 (not a secret)
+        while not stop.is_set():
+            try:
+                taking_at = now()
+                if await asyncio.to_thread(tenure.renew):
+                    log.info("sending %s (term %d)", channel, tenure.term)
+                    requeued = await asyncio.to_thread(self.requeue_abandoned, channel,
+                                                       taking_at)
+                    if requeued:
+                        log.info("%d message(s) on %s requeued from the last holder",
+                                 requeued, channel)
+            except Exception:
+                log.exception("could not renew the lease on %s", channel)
+            others = sum(1 for name, t in tenures.items() if name != channel and t.held)
+            pause = RENEW_SECONDS if tenure.held else (
+                RENEW_SECONDS * (1 + 3 * others) * random.uniform(0.75, 1.25))  # nosec B311
+            deadline = asyncio.get_running_loop().time() + pause
+            while not stop.is_set() and asyncio.get_running_loop().time() < deadline:
+                await asyncio.sleep(0.1)
 
     def _loop(self) -> asyncio.AbstractEventLoop:
         # One loop for the dispatcher's life: provider clients keep connections on it.
@@ -181,10 +246,13 @@ class Dispatcher:
         return sum(counts)
 
     async def _channel_round(self, channel: str, identity_id: int | None,
-                             in_flight: set[asyncio.Task] | None = None) -> int:
-        """Claims and sends one batch. With `in_flight`, returns once every message
-        of it has been let go by the pacer, leaving the sends in that set; without,
-        returns when every verdict is recorded."""
+                             in_flight: set[asyncio.Task] | None = None,
+                             tenure: Tenure | None = None) -> int:
+        """Claims and sends one batch. With `in_flight`, returns once the pacer has let
+        go all but the last quarter of it, leaving the sends in that set; without,
+        returns when every verdict is recorded. With `tenure`, a message whose turn
+        comes after the tenure's term has ended is not sent (the next holder requeues
+        it)."""
         pacer = self.pacers.get(channel)
         limit = self.settings.dispatch_batch
         if pacer is not None:
@@ -195,36 +263,47 @@ class Dispatcher:
             await self.deliver(batch)
             return len(batch)
         started = [asyncio.Event() for _ in batch]
+        term = tenure.term if tenure is not None else None
         for message, event in zip(batch, started, strict=True):
-            task = asyncio.create_task(self._deliver_one(message, event))
+            task = asyncio.create_task(self._deliver_one(message, event, tenure, term))
             in_flight.add(task)
             task.add_done_callback(in_flight.discard)
             task.add_done_callback(_log_failure)
-        await asyncio.gather(*(event.wait() for event in started))
+        # The next batch is claimed while the last quarter of this one still waits its
+        # turn: a claim that takes a while on a busy machine leaves no gap in sending.
+        await asyncio.gather(*(event.wait() for event in started[:-(len(started) // 4) or None]))
         return len(batch)
 
     async def deliver(self, messages: list[OutboundMessage]) -> list[SendResult]:
         return list(await asyncio.gather(*(self._deliver_one(m) for m in messages)))
 
-    async def _deliver_one(self, message: OutboundMessage,
-                           started: asyncio.Event | None = None) -> SendResult:
+    async def _deliver_one(self, message: OutboundMessage, started: asyncio.Event | None = None,
+                           tenure: Tenure | None = None, term: int | None = None) -> SendResult:
         sender = self.senders[message.channel]
         pacer = self.pacers.get(message.channel)
+        ticket = None
         try:
             if pacer is not None:
-                await pacer.wait(message.address, sender.cost(message))
-        except OperationalError:  # the slots are in the store: try again later
-            log.warning("store busy pacing message %s; it waits for a retry", message.id)
-            result = SendResult.retry("pacing: the store did not answer")
-            await self._record_soon(message, result)
-            return result
+                ticket = await pacer.wait(message.address, sender.cost(message),
+                                          message.urgent)
         finally:
             if started is not None:
                 started.set()
+        if tenure is not None and not tenure.active(term):
+            if ticket is not None:
+                ticket.on_wire()
+            # Another worker may hold the channel now: it requeues this row.
+            return SendResult.retry("the channel's lease ended before its turn")
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.settings.dispatch_concurrency)
         async with self._slots:
-            result = await self._send(message)
+            reset = ON_WIRE.set(ticket.on_wire if ticket is not None else None)
+            try:
+                result = await self._send(message)
+            finally:
+                ON_WIRE.reset(reset)
+                if ticket is not None:
+                    ticket.on_wire()  # a sender that did not say, or a request that failed
         if pacer is not None and result.retry_after:
             pacer.overall.pause(result.retry_after)
         # Recorded now, not at the end of the batch: a crash later in the batch must
@@ -233,16 +312,38 @@ class Dispatcher:
         return result
 
     async def _record_soon(self, message: OutboundMessage, result: SendResult) -> None:
-        """The provider has answered: losing the verdict would send the message again
-        once its claim goes stale, so a busy store is tried a few times."""
+        """The provider has answered: the verdict is recorded now, with those that came
+        in while the last write was under way (one transaction for them all, so a busy
+        machine does not fall behind writing verdicts one by one)."""
+        done = asyncio.get_running_loop().create_future()
+        self._verdicts.append((message, result, done))
+        if self._recording is None or self._recording.done():
+            self._recording = asyncio.create_task(self._record_waiting())
+        await done
+
+    async def _record_waiting(self) -> None:
+        while self._verdicts:
+            waiting, self._verdicts = self._verdicts, []
+            try:
+                await self._record_retrying([(m, r) for m, r, _ in waiting])
+            except Exception as error:
+                for *_, done in waiting:
+                    done.set_exception(error)
+            else:
+                for *_, done in waiting:
+                    done.set_result(None)
+
+    async def _record_retrying(self, outcomes: list[tuple[OutboundMessage, SendResult]]) -> None:
+        """Losing a verdict would send the message again once its claim goes stale, so
+        a busy store is tried a few times."""
         for delay in RECORD_RETRIES:
             try:
-                await asyncio.to_thread(self.record, [(message, result)])
+                await asyncio.to_thread(self.record, outcomes)
                 return
             except OperationalError:
-                log.warning("store busy recording message %s; trying again", message.id)
+                log.warning("store busy recording %d verdict(s); trying again", len(outcomes))
                 await asyncio.sleep(delay)
-        await asyncio.to_thread(self.record, [(message, result)])
+        await asyncio.to_thread(self.record, outcomes)
 
     async def _send(self, message: OutboundMessage) -> SendResult:
         try:
@@ -254,8 +355,8 @@ class Dispatcher:
     def record(self, outcomes: list[tuple[OutboundMessage, SendResult]]) -> None:
         at = now()
         with self.database.write() as db:
-            # Locked before they are read: a delivery report committed meanwhile would
-            # otherwise be overwritten with "sent" (PostgreSQL; SQLite writes one at a time).
+            # Locked in id order, so that a delivery receipt committed meanwhile is read
+            # (not overwritten) and two writers never wait on each other in a circle.
             rows = {row.id: row for row in db.scalars(
                 select(Message).where(Message.id.in_([m.id for m, _ in outcomes]))
                 .order_by(Message.id).with_for_update())}
@@ -281,6 +382,19 @@ class Dispatcher:
                            .values(stopped_at=at))
         else:
             row.status = Status.FAILED
+
+    def requeue_abandoned(self, channel: str, before: dt.datetime) -> int:
+        """At the start of a term on `channel`: requeues its rows claimed before
+        `before` (the lease was taken) and still unanswered: the last holder stopped
+        sending before its lease ran out. A row that was on the wire when that holder
+        died may go twice, as in `release_stale`."""
+        with self.database.write() as db:
+            return db.execute(
+                update(Message)
+                .where(Message.channel == channel, Message.direction == Direction.OUT,
+                       Message.status == Status.SENDING, Message.claimed_at < before)
+                .values(status=Status.QUEUED)
+            ).rowcount
 
     def release_stale(self, older_than: dt.timedelta) -> int:
         """Requeues rows claimed by a dispatcher that died before recording a verdict.

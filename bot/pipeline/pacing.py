@@ -5,13 +5,15 @@ order of reservations is the order of sending. The burst is one send: messages
 leave evenly spaced (a full bucket would let a second's worth leave at once, on top
 of the steady rate). A window limit adds the guarantee providers count by: no
 window of one second (plus a margin for network jitter, so that it also holds where
-the provider counts arrivals) holds more than the cap.
+the provider counts arrivals) holds more than the cap. A send is counted in it at
+the moment its request reaches the wire (the sender says when, through
+`bot.channels.base.on_wire`), and as starting now until then: a request held up by
+a new connection must not arrive together with the ones let go after it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import collections
 import threading
 import time
 
@@ -19,6 +21,9 @@ from bot.channels.base import Pace
 
 # Fraction of a second added to the window, for jitter between us and the provider.
 JITTER_MARGIN = 0.04
+# How often a full window is looked at again while its room depends on sends that
+# have not reached the wire yet.
+PENDING_POLL = 0.01
 
 
 class TokenBucket:
@@ -53,6 +58,16 @@ class TokenBucket:
             return self.tokens + (self.clock() - self.updated) * self.rate >= self.burst
 
 
+class Start:
+    """One send counted in a window: at `at`, or, while `pending`, as if now (its
+    request has not reached the wire yet: a new connection can take a while)."""
+
+    __slots__ = ("at", "cost", "pending")
+
+    def __init__(self, at: float, cost: float, pending: bool):
+        self.at, self.cost, self.pending = at, cost, pending
+
+
 class WindowLimit:
     """At most `cap` units start in any `window` seconds, counted at the moment each
     send really starts (a send that woke late must not bunch up with the next)."""
@@ -61,25 +76,67 @@ class WindowLimit:
         self.cap = cap
         self.window = window
         self.clock = clock
-        self.starts: collections.deque[tuple[float, float]] = collections.deque()
+        self.starts: list[Start] = []
         self._lock = threading.Lock()
 
     def admit(self, cost: float) -> float:
         """Records a start now and returns 0, or returns how long to wait first. A cost
         above the cap is admitted into an empty window."""
+        wait, _ = admit_all([self], cost)
+        return wait
+
+    def busy(self) -> bool:
         with self._lock:
             at = self.clock()
-            while self.starts and self.starts[0][0] <= at - self.window:
-                self.starts.popleft()
-            used = sum(units for _, units in self.starts)
-            if used and used + cost > self.cap:
-                freed, index = used, 0
-                while freed + cost > self.cap and index < len(self.starts):
-                    freed -= self.starts[index][1]
-                    index += 1
-                return self.starts[index - 1][0] + self.window - at
-            self.starts.append((at, cost))
+            return any(s.pending or s.at > at - self.window for s in self.starts)
+
+    def _delay(self, cost: float, at: float) -> float:
+        self.starts = [s for s in self.starts if s.pending or s.at > at - self.window]
+        used = sum(s.cost for s in self.starts)
+        if not used or used + cost <= self.cap:
             return 0.0
+        freed, counted = used, sorted((s for s in self.starts if not s.pending),
+                                      key=lambda s: s.at)
+        for start in counted:
+            freed -= start.cost
+            if freed + cost <= self.cap or not freed:  # room, or an empty window
+                return start.at + self.window - at
+        return PENDING_POLL  # only sends still on their way to the wire can free room
+
+
+class Ticket:
+    """A send's starts in its windows: `on_wire()` counts them from that moment."""
+
+    def __init__(self, windows: list[WindowLimit], starts: list[Start]):
+        self.windows, self.starts = windows, starts
+
+    def on_wire(self) -> None:
+        for window, start in zip(self.windows, self.starts, strict=True):
+            with window._lock:
+                if start.pending:
+                    start.at, start.pending = window.clock(), False
+
+
+def admit_all(windows: list[WindowLimit], cost: float,
+              pending: bool = False) -> tuple[float, Ticket | None]:
+    """Records one start now in every window and returns (0, its ticket), or returns
+    how long to wait first: a send counts at one moment in its chat's window and in
+    the channel's. A `pending` start counts as now until its ticket is on the wire."""
+    locks = [window._lock for window in windows]
+    for lock in locks:
+        lock.acquire()
+    try:
+        at = windows[0].clock()
+        wait = max(window._delay(cost, at) for window in windows)
+        if wait > 0:
+            return wait, None
+        starts = [Start(at, cost, pending) for _ in windows]
+        for window, start in zip(windows, starts, strict=True):
+            window.starts.append(start)
+        return 0.0, Ticket(windows, starts)
+    finally:
+        for lock in reversed(locks):
+            lock.release()
 
 
 class Pacer:
@@ -94,25 +151,32 @@ class Pacer:
         self.addresses: dict[str, TokenBucket] = {}
         self.address_windows: dict[str, WindowLimit] = {}
 
-    async def wait(self, address: str, cost: int) -> None:
+    async def wait(self, address: str, cost: int, urgent: bool = False) -> Ticket:
+        """Waits for the send's turn. It counts as starting now until the caller says
+        it reached the wire (`Ticket.on_wire`), which it must do, sent or not. An
+        `urgent` send does not queue behind the channel's reservations: it takes the
+        next room in the window, and the bulk waiting there moves one place back."""
+        windows = [self.window]
         if self.pace.per_address is not None:
             if address not in self.addresses:
                 self.addresses[address] = TokenBucket(self.pace.per_address)
                 self.address_windows[address] = WindowLimit(self.pace.per_address)
-            await self._take(self.addresses[address], self.address_windows[address], cost)
-        await self._take(self.overall, self.window, cost)
-
-    @staticmethod
-    async def _take(bucket: TokenBucket, window: WindowLimit, cost: int) -> None:
-        await asyncio.sleep(bucket.reserve(cost))
-        while (wait := window.admit(cost)) > 0:
+            await asyncio.sleep(self.addresses[address].reserve(cost))
+            windows.append(self.address_windows[address])
+        if not urgent:
+            await asyncio.sleep(self.overall.reserve(cost))
+        # Counted in the chat's window and the channel's at the moment the send
+        # starts, not when the chat's turn came and then the channel made it wait.
+        while True:
+            wait, ticket = admit_all(windows, cost, pending=True)
+            if ticket is not None:
+                return ticket
             await asyncio.sleep(wait)
 
     def forget_idle(self) -> None:
         """Drops per-address buckets that are full again, so memory stays bounded."""
         for address in [a for a, bucket in self.addresses.items() if bucket.idle()]:
-            window = self.address_windows[address]
-            if not window.starts or window.starts[-1][0] <= window.clock() - window.window:
+            if not self.address_windows[address].busy():
                 del self.addresses[address], self.address_windows[address]
 
     def batch_size(self, horizon: float) -> int:

@@ -16,6 +16,7 @@ import httpx
 
 from bot.channels.base import OutboundMessage, Pace, SendResult
 from bot.channels.table import KANNEL_DLR_MASK, ChannelConfig, base_path
+from bot.channels.wire import EVENT_HOOKS
 from bot.text import segments
 from bot.text.render import as_text
 
@@ -35,7 +36,7 @@ class KannelSender:
         self.pace = Pace(config.rate)
         public = public_url.rstrip("/")
         self.status_url = public + base_path(config) + "/status" if public else None
-        self._client = httpx.AsyncClient(timeout=timeout)
+        self._client = httpx.AsyncClient(timeout=timeout, event_hooks=EVENT_HOOKS)
 
     @staticmethod
     def body(message: OutboundMessage) -> str:

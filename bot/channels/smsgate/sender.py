@@ -16,6 +16,7 @@ import httpx
 
 from bot.channels.base import OutboundMessage, Pace, SendResult
 from bot.channels.table import ChannelConfig, inbound_urls
+from bot.channels.wire import EVENT_HOOKS
 from bot.text import segments
 from bot.text.render import as_text
 
@@ -38,7 +39,8 @@ class SmsGateSender:
         self.config = config
         self.pace = Pace(config.rate)
         self._client = httpx.AsyncClient(
-            timeout=timeout, auth=(config.username or "", config.password or ""))
+            timeout=timeout, auth=(config.username or "", config.password or ""),
+            event_hooks=EVENT_HOOKS)
 
     @staticmethod
     def body(message: OutboundMessage) -> str:

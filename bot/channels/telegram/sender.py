@@ -29,6 +29,7 @@ from telegram.request import HTTPXRequest
 
 from bot.channels.base import OutboundMessage, Pace, SendResult
 from bot.channels.split import split
+from bot.channels.wire import EVENT_HOOKS
 from bot.core.config import Settings
 from bot.text.render import Choice
 
@@ -55,7 +56,8 @@ def keyboard(choices: tuple[Choice, ...]) -> InlineKeyboardMarkup | None:
 def make_bot(settings: Settings, pool: int = 8, timeout: float = 15.0,
              request_class: type[HTTPXRequest] = HTTPXRequest) -> Bot:
     request = request_class(connection_pool_size=pool, read_timeout=timeout,
-                            write_timeout=timeout, connect_timeout=timeout, pool_timeout=60)
+                            write_timeout=timeout, connect_timeout=timeout, pool_timeout=60,
+                            httpx_kwargs={"event_hooks": EVENT_HOOKS})
     # PTB appends the token to base_url, exactly as TELEGRAM_API_URL is documented.
     return Bot(settings.telegram_bot_token, base_url=settings.telegram_api_url,
                request=request, get_updates_request=HTTPXRequest(read_timeout=60))

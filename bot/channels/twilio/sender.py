@@ -9,6 +9,7 @@ thread pool sized like the dispatcher's concurrency.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 from concurrent.futures import ThreadPoolExecutor
 
@@ -17,8 +18,11 @@ from requests.adapters import HTTPAdapter
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from bot.channels.base import OutboundMessage, Pace, SendResult
+from bot.channels.wire import on_wire
 from bot.core.config import Settings
 from bot.text import segments
 from bot.text.render import as_text
@@ -28,6 +32,35 @@ logging.getLogger("twilio.http_client").setLevel(logging.WARNING)
 
 OPTED_OUT = 21610  # "Attempt to send to unsubscribed recipient"
 STATUS_PATH = "/webhooks/twilio/status"
+
+
+class _WiredHTTP(HTTPConnection):
+    def request(self, *args, **kwargs) -> None:
+        super().request(*args, **kwargs)
+        on_wire()  # the request is written: pacing counts it from now
+
+
+class _WiredHTTPS(HTTPSConnection):
+    def request(self, *args, **kwargs) -> None:
+        super().request(*args, **kwargs)
+        on_wire()
+
+
+class _WiredHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WiredHTTP
+
+
+class _WiredHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WiredHTTPS
+
+
+class WiredAdapter(HTTPAdapter):
+    """Says when each request has been written (bot.channels.wire)."""
+
+    def init_poolmanager(self, *args, **kwargs) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _WiredHTTPPool,
+                                                   "https": _WiredHTTPSPool}
 
 
 def verdict(error: TwilioRestException) -> SendResult:
@@ -46,7 +79,7 @@ class TwilioSender:
         http = TwilioHttpClient(timeout=timeout)
         # One kept-alive connection per send in flight (requests keeps 10 by default, and
         # past that opens and discards a connection for every message).
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=settings.dispatch_concurrency)
+        adapter = WiredAdapter(pool_connections=1, pool_maxsize=settings.dispatch_concurrency)
         for scheme in ("https://", "http://"):
             http.session.mount(scheme, adapter)
         self.client = Client(settings.twilio_account_sid, settings.twilio_auth_token,
@@ -71,7 +104,9 @@ class TwilioSender:
         body = self.body(message)
         loop = asyncio.get_running_loop()
         try:
-            created = await loop.run_in_executor(self._pool, self._create, message.address, body)
+            # In this task's context, so that the thread reaches its `ON_WIRE`.
+            created = await loop.run_in_executor(
+                self._pool, contextvars.copy_context().run, self._create, message.address, body)
         except TwilioRestException as error:
             return verdict(error)
         except (RequestException, TwilioException) as error:
