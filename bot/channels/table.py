@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from importlib.resources import files
 
@@ -168,6 +168,13 @@ def all_channels(database: Database, enabled_only: bool = False) -> list[Channel
         query = query.where(ChannelRow.enabled.is_(True))
     with database.read() as db:
         return [ChannelConfig.of(row) for row in db.scalars(query)]
+
+
+def sending_setup(database: Database) -> frozenset[ChannelConfig]:
+    """What the senders are built from: the enabled channels and their settings, not
+    their state (which routing changes as sends fail and succeed)."""
+    return frozenset(replace(config, state="", state_at=None)
+                     for config in all_channels(database, enabled_only=True))
 
 
 def get(database: Database, name: str) -> ChannelConfig:

@@ -15,8 +15,8 @@ from bot.pipeline.trial import send_test
 @click.group()
 def channels() -> None:
     """SMS channels besides the environment's Telegram and Twilio: Kannel links to an
-    operator, Android phones running SMS Gateway. The worker picks up a change when it
-    starts again."""
+    operator, Android phones running SMS Gateway. A running worker takes up a change
+    within 15 seconds."""
 
 
 def _ready():
