@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 from bot.channels.base import InboundMessage
 from bot.core.config import Settings
 from bot.outbound.notify import translator
-from bot.store import Contact, ConversationSession, Identity, PendingFlow
+from bot.outbound.outbox import Recipient
+from bot.store import Contact, ConversationSession, PendingFlow
 from bot.text import keywords
 from bot.text.normalize import clean, normalize, to_ascii_digits
 from bot.text.render import Choice
@@ -84,7 +85,7 @@ class Input:
 class Context:
     db: Session
     contact: Contact
-    identity: Identity
+    identity: Recipient  # an Identity, or the inbound path's Sender
     settings: Settings
     now: dt.datetime
     # The flow that was open when this message arrived, if any.

@@ -146,10 +146,9 @@ def test(name: str, phone: str) -> None:
     with services.database.write() as db:
         identity = identify(db, config.name, phone, now())
         say = translator(identity.contact, services.settings)
-        row = enqueue(db, identity, say("channels.test", channel=config.name), now=now(),
-                      language=say.language)
-        db.flush()
-        message_id, identity_id = row.id, identity.id
+        message_id = enqueue(db, identity, say("channels.test", channel=config.name),
+                             now=now(), language=say.language)
+        identity_id = identity.id
     if config.name not in services.dispatcher.senders:
         raise click.ClickException(f"{name} cannot send (disabled, or a kind not sending yet)")
     services.dispatcher.run_once([config.name], identity_id=identity_id)
