@@ -54,7 +54,8 @@ MAX_STORED = 10_000
 SEEN_PRECISION = dt.timedelta(minutes=1)
 
 _messages, _identities = Message.__table__, Identity.__table__
-# The flood check's two counts in one query, built once (see Inbox._flooding).
+# The hot path's statements, built once: building one costs about as much as running it.
+# The flood check's two counts are one query (see Inbox._flooding).
 _PACE = select(
     select(func.count()).select_from(_messages).where(
         _messages.c.contact_id == bindparam("contact"),
@@ -68,6 +69,7 @@ _PACE = select(
         _messages.c.id < bindparam("message")).scalar_subquery(),
 )
 _TOUCH = update(_identities).where(_identities.c.id == bindparam("identity"))
+_LOCK = select(Contact).where(Contact.id == bindparam("contact")).with_for_update(key_share=True)
 
 
 @dataclass(frozen=True)
@@ -248,9 +250,7 @@ def lock_contact(db: Session, contact_id: int) -> Contact:
     lock on the contact (its foreign key), and two messages from one person arriving at
     once would otherwise each wait for the other's (a deadlock PostgreSQL breaks by
     failing one of them)."""
-    return db.scalars(
-        select(Contact).where(Contact.id == contact_id).with_for_update(key_share=True)
-    ).one()
+    return db.scalars(_LOCK, {"contact": contact_id}).one()
 
 
 NOTICES = {"urgent_report": alerts.urgent_report, "referral": referrals.deliver}
