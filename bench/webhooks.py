@@ -4,8 +4,9 @@ measured in the same run on the same database; SQLite and PostgreSQL.
 
 For each: the saturated rate (16 clients as fast as they go) with p50/p99 latency,
 then p50/p99 at half that rate (open loop, latency from the scheduled start).
+`--busy N` runs N CPU-bound neighbour processes throughout, as on a shared server.
 
-    .venv/bin/python -m bench.webhooks [--seconds 8] [--backends sqlite,postgresql]
+    .venv/bin/python -m bench.webhooks [--seconds 8] [--backends sqlite,postgresql] [--busy 2]
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from pathlib import Path
 from cryptography.fernet import Fernet
 from twilio.request_validator import RequestValidator
 
+from bench.common import neighbours
 from bench.load import closed_loop, open_loop
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -164,9 +166,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--max-requests", type=int, default=3000)
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--busy", type=int, default=0,
+                        help="CPU-bound neighbour processes running throughout")
     args = parser.parse_args()
-    for backend in args.backends.split(","):
-        run_backend(backend, args)
+    print(f"{args.busy} CPU-bound neighbour(s)")
+    with neighbours(args.busy):
+        for backend in args.backends.split(","):
+            run_backend(backend, args)
 
 
 if __name__ == "__main__":

@@ -45,21 +45,22 @@ def identify(
     db: Session, channel: str, address: str, now: dt.datetime, language: str | None = None
 ) -> Identity:
     """The identity for this address, made (with a new contact) if it is new."""
-    identity = find_identity(db, channel, address)
-    if identity is None:
-        _create(db, channel, address, now, language)
-        identity = find_identity(db, channel, address)
-    return identity
+    return _found_or_made(find_identity, db, channel, address, now, language)
 
 
 def sender(
     db: Session, channel: str, address: str, now: dt.datetime, language: str | None = None
 ) -> Sender:
     """As `identify`, for the inbound hot path."""
-    found = _find_sender(db, channel, address)
+    return _found_or_made(_find_sender, db, channel, address, now, language)
+
+
+def _found_or_made(find, db: Session, channel: str, address: str, now: dt.datetime,
+                   language: str | None):
+    found = find(db, channel, address)
     if found is None:
         _create(db, channel, address, now, language)
-        found = _find_sender(db, channel, address)
+        found = find(db, channel, address)
     return found
 
 
