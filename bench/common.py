@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import subprocess
+import sys
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -41,6 +43,20 @@ def _services(url: str, key: str, folder: str) -> Services:
                                  secret_key="bench", instance_dir=Path(folder)))
     services.upgrade()
     return services
+
+
+@contextlib.contextmanager
+def neighbours(count: int) -> Iterator[None]:
+    """`count` CPU-bound processes running beside the benchmark, standing for the other
+    work of a shared server (`--busy N`)."""
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
+                for _ in range(count)]
+    try:
+        yield
+    finally:
+        for spinner in spinners:
+            spinner.kill()
+            spinner.wait()
 
 
 def table(rows: list[tuple], headers: tuple[str, ...]) -> str:

@@ -3,9 +3,14 @@
 For each backend, pushes N inbound messages through the real pipeline (record,
 dedupe, lock the contact, run the engine, write the replies to the outbox) and, in
 the same run on the same database engine, a baseline of one plain INSERT per
-message in its own transaction. Prints messages/s for both and their ratio.
+message in its own transaction. Prints for both the saturated rate (messages one
+after the other, as fast as they go) and this process's CPU time per message; then
+p50/p99 latency with messages arriving on a fixed schedule at half the saturated
+rate (open loop: latency counts from when the message was due, so a backlog shows).
+`--busy N` runs N CPU-bound neighbour processes throughout, as on a shared server.
 
     .venv/bin/python -m bench.inbound [--conversations 200] [--backend sqlite postgresql]
+                                      [--busy 2]
 """
 
 from __future__ import annotations
@@ -13,10 +18,12 @@ from __future__ import annotations
 import argparse
 import time
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, Text, insert
 
-from bench.common import fresh_services, table
+from bench.common import fresh_services, neighbours, table
 from bot.channels.base import InboundMessage
 
 SCRIPTS = {
@@ -27,10 +34,21 @@ SCRIPTS = {
     "fr": ["bonjour", "5", "1", "Amina", "14", "Dand", "2"],
 }
 
+Handle = Callable[[InboundMessage], object]
 
-def messages(conversations: int) -> list[InboundMessage]:
+
+@dataclass
+class Figures:
+    rate: float  # messages/s, saturated
+    cpu_ms: float  # this process's CPU time per message, saturated
+    p50: float  # ms, at half the saturated rate
+    p99: float
+
+
+def messages(conversations: int, first: int = 0) -> list[InboundMessage]:
     """Conversations interleaved, as they arrive from many people at once."""
-    people = [(f"+9379{i:07d}", list(SCRIPTS)[i % 5]) for i in range(conversations)]
+    people = [(f"+9379{i:07d}", list(SCRIPTS)[i % 5])
+              for i in range(first, first + conversations)]
     out = []
     for step in range(7):
         for address, lang in people:
@@ -39,42 +57,77 @@ def messages(conversations: int) -> list[InboundMessage]:
     return out
 
 
-def pipeline(services, batch: list[InboundMessage]) -> float:
-    started = time.perf_counter()
+def saturated(handle: Handle, batch: list[InboundMessage]) -> tuple[float, float]:
+    started, cpu = time.perf_counter(), time.process_time()
     for message in batch:
-        services.inbox.receive(message)
-    return len(batch) / (time.perf_counter() - started)
+        handle(message)
+    cpu_ms = (time.process_time() - cpu) * 1000 / len(batch)
+    return len(batch) / (time.perf_counter() - started), cpu_ms
 
 
-def baseline(services, batch: list[InboundMessage]) -> float:
+def paced(handle: Handle, batch: list[InboundMessage], rate: float) -> list[float]:
+    """Latencies (ms) of messages due every 1/rate s, handled one at a time."""
+    start, latencies = time.perf_counter(), []
+    for index, message in enumerate(batch):
+        due = start + index / rate
+        time.sleep(max(0.0, due - time.perf_counter()))
+        handle(message)
+        latencies.append((time.perf_counter() - due) * 1000)
+    return sorted(latencies)
+
+
+def measure(handle: Handle, batch: list[InboundMessage],
+            later: list[InboundMessage]) -> Figures:
+    rate, cpu_ms = saturated(handle, batch)
+    latencies = paced(handle, later, rate / 2)
+    return Figures(rate, cpu_ms, latencies[len(latencies) // 2],
+                   latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))])
+
+
+def plain_insert(services) -> Handle:
     plain = Table("bench_plain", MetaData(), Column("id", Integer, primary_key=True),
                   Column("channel", String(16)), Column("address", String(32)),
                   Column("external_id", String(64)), Column("text", Text))
     plain.create(services.database.write_engine)
-    started = time.perf_counter()
-    for message in batch:
+
+    def handle(message: InboundMessage) -> None:
         with services.database.write() as db:
             db.execute(insert(plain).values(channel=message.channel, address=message.address,
                                             external_id=message.external_id, text=message.text))
-    return len(batch) / (time.perf_counter() - started)
+
+    return handle
+
+
+def run(backend: str, conversations: int) -> tuple[Figures, Figures]:
+    # Four sets of people, so that each measurement sees the same mix of new and known.
+    batches = [messages(conversations, n * conversations) for n in range(4)]
+    with fresh_services(backend) as services:
+        base = measure(plain_insert(services), batches[0], batches[1])
+        piped = measure(services.inbox.receive, batches[2], batches[3])
+        services.database.dispose()
+    return base, piped
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--conversations", type=int, default=200)
     parser.add_argument("--backend", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument("--busy", type=int, default=0,
+                        help="CPU-bound neighbour processes running throughout")
     args = parser.parse_args()
-    batch = messages(args.conversations)
     rows = []
-    for backend in args.backend:
-        with fresh_services(backend) as services:
-            base = baseline(services, batch)
-            piped = pipeline(services, batch)
-            services.database.dispose()
-        rows.append((backend, len(batch), f"{base:.0f}", f"{piped:.0f}", f"{piped / base:.2f}"))
-    print(f"inbound pipeline, {args.conversations} registrations of 7 messages, 5 languages")
-    print(table(rows, ("backend", "messages", "baseline msg/s", "pipeline msg/s", "ratio")))
-    print("aim: ratio 0.5 or better")
+    with neighbours(args.busy):
+        for backend in args.backend:
+            base, piped = run(backend, args.conversations)
+            for name, f in (("baseline", base), ("pipeline", piped)):
+                rows.append((backend, name, f"{f.rate:.0f}", f"{f.cpu_ms:.2f}",
+                             f"{f.p50:.1f}", f"{f.p99:.1f}"))
+            rows.append((backend, "ratio", f"{piped.rate / base.rate:.2f}",
+                         f"{base.cpu_ms / piped.cpu_ms:.2f}", "", ""))
+    print(f"inbound pipeline, {args.conversations} registrations of 7 messages, 5 languages,"
+          f" {args.busy} CPU-bound neighbour(s)")
+    print(table(rows, ("backend", "", "msg/s", "CPU ms/msg", "p50 ms @half", "p99 ms @half")))
+    print("aim: ratio 0.5 or better; p99 under 100 ms at half the saturated rate")
 
 
 if __name__ == "__main__":

@@ -2,10 +2,13 @@
 real HTTP stack (gunicorn, 2 workers), beside a bare Flask endpoint doing one INSERT,
 measured in the same run on the same database; SQLite and PostgreSQL.
 
-For each: the saturated rate (16 clients as fast as they go) with p50/p99 latency,
-then p50/p99 at half that rate (open loop, latency from the scheduled start).
+For each, after a warm-up: the saturated rate (16 clients as fast as they go) with
+p50/p99 latency and the web workers' CPU time per request (read from /proc: unlike the
+rates, it holds still on a shared machine), then p50/p99 at half that rate (open loop,
+latency from the scheduled start).
+`--busy N` runs N CPU-bound neighbour processes throughout, as on a shared server.
 
-    .venv/bin/python -m bench.webhooks [--seconds 8] [--backends sqlite,postgresql]
+    .venv/bin/python -m bench.webhooks [--seconds 8] [--backends sqlite,postgresql] [--busy 2]
 """
 
 from __future__ import annotations
@@ -20,11 +23,15 @@ import tempfile
 import time
 import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.fernet import Fernet
+from sqlalchemy import create_engine
 from twilio.request_validator import RequestValidator
 
+from bench import baseline
+from bench.common import neighbours
 from bench.load import closed_loop, open_loop
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,6 +74,21 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class Server:
+    url: str
+    pid: int
+
+    def cpu_seconds(self) -> float:
+        """CPU time used so far by the server's workers (Linux /proc)."""
+        children = Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()
+        ticks = 0
+        for child in children:
+            fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+
+
 @contextmanager
 def gunicorn(app: str, env: dict, workdir: Path):
     port = free_port()
@@ -84,7 +106,7 @@ def gunicorn(app: str, env: dict, workdir: Path):
                     raise RuntimeError("gunicorn did not start") from None
                 time.sleep(0.2)
         time.sleep(1.0)  # both workers up
-        yield f"http://127.0.0.1:{port}"
+        yield Server(f"http://127.0.0.1:{port}", process.pid)
     finally:
         process.terminate()
         process.wait(timeout=30)
@@ -132,11 +154,17 @@ def baseline_shots(base: str):
     return shot
 
 
-def measure(name: str, make_shot, args) -> tuple[float, str]:
+def measure(name: str, make_shot, server: Server, args) -> tuple[float, float, str]:
+    """Saturated rate, CPU ms per request while saturated, and the printed lines."""
+    # Each worker's first requests read the translations (seconds of CPU): not measured.
+    closed_loop(make_shot(), args.clients, 4 * args.clients, args.seconds)
+    cpu = server.cpu_seconds()
     full = closed_loop(make_shot(), args.clients, args.max_requests, args.seconds)
+    cpu_ms = (server.cpu_seconds() - cpu) * 1000 / max(1, full.requests)
     half = open_loop(make_shot(), full.rate / 2, args.max_requests, args.seconds)
-    return full.rate, "\n".join([full.line(f"{name} (saturated)"),
-                                 half.line(f"{name} (at half rate)")])
+    return full.rate, cpu_ms, "\n".join([
+        full.line(f"{name} (saturated)") + f"   CPU {cpu_ms:.2f} ms/req",
+        half.line(f"{name} (at half rate)")])
 
 
 def run_backend(backend: str, args) -> None:
@@ -145,17 +173,24 @@ def run_backend(backend: str, args) -> None:
         env = environment(url, workdir)
         subprocess.run([str(Path(sys.executable).parent / "mashwara"), "db", "upgrade"],
                        cwd=workdir, env=env, check=True, stdout=subprocess.DEVNULL)
-        with gunicorn("bench.baseline:create_app()", env, workdir) as base:
-            base_rate, base_lines = measure("bare Flask + INSERT", lambda: baseline_shots(base),
-                                            args)
-        with gunicorn("bot.app:create_app()", env, workdir) as base:
-            sms_rate, sms_lines = measure(
-                "Twilio SMS webhook", lambda: sms_shots(base, 2 * args.max_requests), args)
-            tg_rate, tg_lines = measure("Telegram webhook", lambda: telegram_shots(base), args)
+        # Made here, not by the baseline's two workers at once (one of them then fails).
+        engine = create_engine(url)
+        baseline.metadata.create_all(engine)
+        engine.dispose()
+        with gunicorn("bench.baseline:create_app()", env, workdir) as server:
+            base_rate, base_cpu, base_lines = measure(
+                "bare Flask + INSERT", lambda: baseline_shots(server.url), server, args)
+        with gunicorn("bot.app:create_app()", env, workdir) as server:
+            sms_rate, sms_cpu, sms_lines = measure(
+                "Twilio SMS webhook", lambda: sms_shots(server.url, 2 * args.max_requests),
+                server, args)
+            tg_rate, tg_cpu, tg_lines = measure(
+                "Telegram webhook", lambda: telegram_shots(server.url), server, args)
         print(f"\n== {backend} ==")
         print(base_lines, sms_lines, tg_lines, sep="\n")
         print(f"ratio to baseline: Twilio {sms_rate / base_rate:.2f}, "
-              f"Telegram {tg_rate / base_rate:.2f}", flush=True)
+              f"Telegram {tg_rate / base_rate:.2f}; in CPU per request: "
+              f"Twilio {base_cpu / sms_cpu:.2f}, Telegram {base_cpu / tg_cpu:.2f}", flush=True)
 
 
 def main() -> None:
@@ -164,9 +199,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=8.0)
     parser.add_argument("--max-requests", type=int, default=3000)
     parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--busy", type=int, default=0,
+                        help="CPU-bound neighbour processes running throughout")
     args = parser.parse_args()
-    for backend in args.backends.split(","):
-        run_backend(backend, args)
+    print(f"{args.busy} CPU-bound neighbour(s)")
+    with neighbours(args.busy):
+        for backend in args.backends.split(","):
+            run_backend(backend, args)
 
 
 if __name__ == "__main__":

@@ -14,16 +14,18 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from sqlalchemy import select
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from bot.channels.base import InboundMessage
 from bot.core.config import Settings
 from bot.outbound.notify import translator
-from bot.store import Contact, ConversationSession, Identity, PendingFlow
+from bot.outbound.outbox import Recipient
+from bot.store import Contact, ConversationSession, PendingFlow
 from bot.text import keywords
 from bot.text.normalize import clean, normalize, to_ascii_digits
 from bot.text.render import Choice
+from flows import sessions
 from locales import Translator
 
 MAX_INPUT = 4000
@@ -84,7 +86,7 @@ class Input:
 class Context:
     db: Session
     contact: Contact
-    identity: Identity
+    identity: Recipient  # an Identity, or the inbound path's Sender
     settings: Settings
     now: dt.datetime
     # The flow that was open when this message arrived, if any.
@@ -166,9 +168,9 @@ class Engine:
     """Runs one inbound message against a contact's session."""
 
     def handle(self, ctx: Context, given: Input) -> Outcome:
-        session = ctx.db.get(ConversationSession, ctx.contact.id)
+        session = sessions.read(ctx.db, ctx.contact.id)
         if session is not None and session.expires_at <= ctx.now:
-            self._close(ctx, session)
+            self._close(ctx)
             session = None
         ctx.open_flow = session.flow if session is not None else None
         began = session.started_at if session is not None else ctx.now
@@ -177,21 +179,20 @@ class Engine:
         self._save(ctx, session, turn_flow, turn)
         notices = list(turn.notices)
         replies += self._follow(ctx, turn, notices)
-        if ctx.db.get(ConversationSession, ctx.contact.id) is None:
-            replies += self._start_pending(ctx, notices)
+        replies += self._start_pending(ctx, notices)
         return Outcome(replies, turn.redact_input, notices, began if turn.forget else None)
 
     def offer(self, ctx: Context, flow: str, trigger: str = "") -> Outcome:
         """Starts `flow` for the person, from outside a conversation (a coordinator
         sends a consultation or a question): now, unless they are in the middle of
         another conversation; then it waits and starts when that one ends."""
-        session = ctx.db.get(ConversationSession, ctx.contact.id)
+        session = sessions.read(ctx.db, ctx.contact.id)
         if session is not None and session.expires_at > ctx.now and session.flow != "menu":
             ctx.db.add(PendingFlow(contact_id=ctx.contact.id, flow=flow, trigger=trigger,
                                    created_at=ctx.now))
             return Outcome([])
         if session is not None:
-            self._close(ctx, session)
+            self._close(ctx)
         notices: list[Notice] = []
         return Outcome(self._begin(ctx, flow, trigger, notices), notices=notices)
 
@@ -202,13 +203,10 @@ class Engine:
         return turn.replies + self._follow(ctx, turn, notices)
 
     def _start_pending(self, ctx: Context, notices: list[Notice]) -> list[Reply]:
-        """The oldest waiting conversation, now that the person is free."""
-        waiting = ctx.db.scalars(select(PendingFlow).where(PendingFlow.contact_id == ctx.contact.id)
-                                 .order_by(PendingFlow.id).limit(1)).first()
+        """The oldest waiting conversation, if the person is free."""
+        waiting = sessions.take_pending(ctx.db, ctx.contact.id)
         if waiting is None:
             return []
-        ctx.db.delete(waiting)
-        ctx.db.flush()
         return self._begin(ctx, waiting.flow, waiting.trigger, notices)
 
     def _dispatch(self, ctx, session, given) -> tuple[list[Reply], str | None, Turn]:
@@ -244,38 +242,26 @@ class Engine:
         waits = getattr(FLOWS[session.flow], "waits_for_text", None)
         return keyword.defers_to_text and waits is not None and waits(session.state)
 
-    def _save(self, ctx: Context, session, flow: str | None, turn: Turn) -> None:
+    def _save(self, ctx: Context, session: Row | None, flow: str | None, turn: Turn) -> None:
         if turn.state is None or flow is None:
             if session is not None:
-                self._close(ctx, session)
+                self._close(ctx)
             return
         timeout = dt.timedelta(minutes=ctx.settings.session_timeout_minutes)
-        expires = ctx.now + (turn.expires_in or timeout)
-        if session is None:
-            session = ctx.db.get(ConversationSession, ctx.contact.id)
-        if session is None:
-            session = ConversationSession(contact_id=ctx.contact.id, started_at=ctx.now)
-            ctx.db.add(session)
-        elif session.flow != flow:
-            session.started_at = ctx.now
-        session.flow = flow
-        session.state = turn.state
-        session.updated_at = ctx.now
-        session.expires_at = expires
+        sessions.save(ctx.db, ctx.contact.id, flow, turn.state, ctx.now,
+                      ctx.now + (turn.expires_in or timeout))
 
     @staticmethod
-    def _close(ctx: Context, session: ConversationSession) -> None:
-        if session in ctx.db:  # an erasure earlier in this turn may have removed it
-            ctx.db.delete(session)
-            ctx.db.flush()
+    def _close(ctx: Context) -> None:
+        sessions.close(ctx.db, ctx.contact.id)
 
     def _follow(self, ctx: Context, turn: Turn, notices: list[Notice]) -> list[Reply]:
         if turn.then is None:
             return []
         return self._begin(ctx, turn.then, "", notices)
 
-    def expire(self, ctx: Context, session: ConversationSession) -> Outcome:
+    def expire(self, ctx: Context, session: ConversationSession | Row) -> Outcome:
         replies = FLOWS[session.flow].expired(ctx, session.state)
-        self._close(ctx, session)
+        self._close(ctx)
         notices: list[Notice] = []
         return Outcome(replies + self._start_pending(ctx, notices), notices=notices)

@@ -56,9 +56,7 @@ def add(services, url="http://127.0.0.1:9/cgi-bin/sendsms", name="roshan", **opt
 
 def queued(services, identity_id: int, body: str = "hello") -> int:
     with services.database.write() as db:
-        row = enqueue(db, db.get(Identity, identity_id), body, now=now())
-        db.flush()
-        return row.id
+        return enqueue(db, db.get(Identity, identity_id), body, now=now())
 
 
 # -- the commands ---------------------------------------------------------------------
@@ -173,9 +171,7 @@ def test_each_channel_has_its_own_pace_and_codes_arabic_script_as_ucs2(
                 "ps": "غونډه سه‌شنبې ته ولېږدول شوه", "ar": "نُقل الاجتماع إلى الثلاثاء"}[lang]
     with public_services.database.write() as db:
         contact = db.scalars(select(Contact)).one()
-        row = notify(db, contact, cli_text, now=now(), settings=public_services.settings)
-        db.flush()
-        message_id = row.id
+        message_id = notify(db, contact, cli_text, now=now(), settings=public_services.settings)
     dispatcher.run_once(["roshan"])
     (sent,) = sendsms.sent()
     assert (sent["text"], sent["charset"], sent["coding"]) == (cli_text, "UTF-8", coding)

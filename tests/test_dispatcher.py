@@ -33,9 +33,7 @@ class Recorder:
 def queue(services, identity_id, texts, priority=Priority.CONVERSATION):
     with services.database.write() as db:
         identity = db.get(Identity, identity_id)
-        rows = [enqueue(db, identity, t, now=now(), priority=priority) for t in texts]
-        db.flush()
-        return [row.id for row in rows]
+        return [enqueue(db, identity, t, now=now(), priority=priority) for t in texts]
 
 
 def statuses(services):

@@ -128,9 +128,7 @@ def test_kannel_refusing_the_credentials_fails_the_message_with_its_answer(line)
     services.__dict__.pop("dispatcher", None)  # senders are built from the table anew
     _, identity_id, _ = make_contact(services, channel=NAME, address="+93799000111")
     with services.database.write() as db:
-        row = enqueue(db, db.get(Identity, identity_id), "hello", now=now())
-        db.flush()
-        message_id = row.id
+        message_id = enqueue(db, db.get(Identity, identity_id), "hello", now=now())
     services.dispatcher.run_once([NAME])
     with services.database.read() as db:
         row = db.get(Message, message_id)
@@ -144,9 +142,7 @@ def test_smsbox_down_then_back_loses_nothing(line):
     with services.database.write() as db:
         ids = []
         for n in range(3):
-            row = enqueue(db, db.get(Identity, identity_id), f"notice {n}", now=now())
-            db.flush()
-            ids.append(row.id)
+            ids.append(enqueue(db, db.get(Identity, identity_id), f"notice {n}", now=now()))
     kannel.stop_smsbox()
     services.dispatcher.run_once([NAME])
     with services.database.write() as db:

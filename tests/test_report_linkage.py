@@ -33,13 +33,13 @@ import re
 from collections import Counter
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select, text, update
 
 from bot.core.clock import now
 from bot.pipeline import inbox as inbox_module
 from bot.reports import alerts
 from bot.reports.ticks import release_alerts, scrub
-from bot.store import Base, Priority, quota
+from bot.store import Base, Identity, Priority, quota
 from bot.store.audit import AuditEvent
 from tests.builders import running, web_app
 from tests.community import ANONYMOUS, NAMED, person
@@ -322,7 +322,9 @@ def count_under_contact(monkeypatch):
 
 def keep_last_seen(monkeypatch):
     def seen_now(db, contact, identity, since):
-        contact.last_seen_at = identity.last_seen_at = now()
+        contact.last_seen_at = now()
+        db.execute(update(Identity).where(Identity.id == identity.id)
+                   .values(last_seen_at=contact.last_seen_at))
     monkeypatch.setattr(inbox_module, "restore_last_seen", seen_now)
 
 

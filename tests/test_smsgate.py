@@ -208,9 +208,9 @@ def test_delivery_events_move_the_message_forward(gate, kinds, final):
     services, config, client = gate
     _, identity_id, _ = make_contact(services, channel="phone1", address=PHONE)
     with services.database.write() as db:
-        row = enqueue(db, db.get(Identity, identity_id), "hello", now=now())
-        db.flush()
-        row.status, row.external_id, message_id = Status.SENT, f"mw-{row.id}", row.id
+        message_id = enqueue(db, db.get(Identity, identity_id), "hello", now=now())
+        row = db.get(Message, message_id)
+        row.status, row.external_id = Status.SENT, f"mw-{message_id}"
     for n, kind in enumerate(kinds):
         body = event(kind, {"messageId": f"mw-{message_id}", "phoneNumber": PHONE,
                             "simNumber": 1, "deliveredAt": "2024-06-22T15:46:11.000+07:00",

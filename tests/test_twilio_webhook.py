@@ -105,10 +105,10 @@ def test_the_store_being_down_is_a_503_so_twilio_retries(down_client):
 def sent_message(services, sid="SM" + "a" * 32) -> int:
     with services.database.write() as db:
         identity = identify(db, "sms", SENDER, now())
-        row = enqueue(db, identity, "hello", now=now())
+        message_id = enqueue(db, identity, "hello", now=now())
+        row = db.get(Message, message_id)
         row.status, row.external_id = Status.SENT, sid
-        db.flush()
-        return row.id
+        return message_id
 
 
 def status_of(services, message_id):

@@ -242,10 +242,9 @@ def test(broadcast_id: int, address: str, channel: str | None, lang: str | None)
         texts = load(db, broadcast_id).texts
         language = lang or default
         identity = identify(db, channel, address, now(), language)
-        row = enqueue(db, identity, _text(texts, language, default), now=now(),
-                      language=language)
-        db.flush()
-        message_id, identity_id = row.id, identity.id
+        message_id = enqueue(db, identity, _text(texts, language, default), now=now(),
+                             language=language)
+        identity_id = identity.id
     services.dispatcher.run_once(identity_id=identity_id)
     with services.database.read() as db:
         row = db.get(Message, message_id)

@@ -70,7 +70,7 @@ def send(db: Session, conversation: Conversation, text: str, *, now: dt.datetime
     sent = notify(db, contact, text, now=now, settings=settings, priority=Priority.CONVERSATION)
     conversation.last_activity_at = now
     conversation.unread = 0
-    return sent
+    return None if sent is None else db.get(Message, sent)
 
 
 def received(db: Session, contact_id: int, now: dt.datetime) -> bool:

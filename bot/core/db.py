@@ -15,13 +15,14 @@ only. Neither engine prints bound parameters (numbers, texts) in its errors.
 
 from __future__ import annotations
 
+import functools
 import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, make_url
+from sqlalchemy import Engine, Table, create_engine, event, make_url
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, sessionmaker
@@ -145,8 +146,14 @@ def insert_ignore(session: Session, model, values: dict) -> int | None:
     Both SQLite (3.35+) and PostgreSQL support the statement and RETURNING; on
     PostgreSQL a conflicting insert waits for the other transaction to finish.
     """
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    table = model.__table__
-    statement = insert(table).values(**values).on_conflict_do_nothing()
+    statement = _insert_ignore(session.get_bind().dialect.name, model.__table__)
+    return session.execute(statement, values).scalar()
+
+
+@functools.cache
+def _insert_ignore(dialect: str, table: Table):
+    # Built once, values given as parameters: building it with the values inside costs
+    # more than running it, on the inbound hot path.
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
     primary = list(table.primary_key.columns)[0]
-    return session.execute(statement.returning(primary)).scalar()
+    return insert(table).on_conflict_do_nothing().returning(primary)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.core.config import Settings
 from bot.outbound.outbox import enqueue
-from bot.store import Contact, Identity, Message, Priority
+from bot.store import Contact, Identity, Priority
 from bot.text.render import Choice
 from locales import Translator
 
@@ -48,8 +48,9 @@ def notify(
     choices: Iterable[Choice] = (),
     priority: int = Priority.CONVERSATION,
     settings: Settings,
-) -> Message | None:
-    """Queues `text` for `contact`; None when they have no reachable address."""
+) -> int | None:
+    """Queues `text` for `contact`: the message's id, or None when they have no
+    reachable address."""
     identity = preferred_identity(db, contact)
     if identity is None:
         return None

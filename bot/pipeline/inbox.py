@@ -19,17 +19,17 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, bindparam, func, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from bot.channels.base import InboundMessage
-from bot.contacts.lookup import identify
+from bot.contacts.lookup import sender
 from bot.core.clock import now
 from bot.core.config import Settings
 from bot.core.db import Database, insert_ignore
 from bot.outbound.notify import preferred_identity, translator
-from bot.outbound.outbox import enqueue
+from bot.outbound.outbox import Recipient, enqueue
 from bot.pipeline import offers
 from bot.pipeline.flood_alerts import tell_coordinators
 from bot.pipeline.unlink import forget_conversation, restore_last_seen
@@ -53,6 +53,24 @@ log = logging.getLogger(__name__)
 MAX_STORED = 10_000
 # last_seen is kept to the minute: no write on every message for it.
 SEEN_PRECISION = dt.timedelta(minutes=1)
+
+_messages, _identities = Message.__table__, Identity.__table__
+# The hot path's statements, built once: building one costs about as much as running it.
+# The flood check's two counts are one query (see Inbox._flooding).
+_PACE = select(
+    select(func.count()).select_from(_messages).where(
+        _messages.c.contact_id == bindparam("contact"),
+        _messages.c.direction == Direction.OUT,
+        _messages.c.priority == Priority.CONVERSATION,
+        _messages.c.created_at > bindparam("since")).scalar_subquery(),
+    select(func.count()).select_from(_messages).where(
+        _messages.c.contact_id == bindparam("contact"),
+        _messages.c.direction == Direction.IN,
+        _messages.c.status == Status.RECEIVED,
+        _messages.c.id < bindparam("message")).scalar_subquery(),
+)
+_TOUCH = update(_identities).where(_identities.c.id == bindparam("identity"))
+_LOCK = select(Contact).where(Contact.id == bindparam("contact")).with_for_update(key_share=True)
 
 
 @dataclass(frozen=True)
@@ -102,7 +120,7 @@ class Inbox:
 
         A message processed at once is stored as handled: if processing fails, the
         savepoint rolls back and it is marked errored instead."""
-        identity = identify(db, message.channel, message.address, at, message.language_hint)
+        identity = sender(db, message.channel, message.address, at, message.language_hint)
         text = message.choice if message.choice is not None else message.text
         message_id = insert_ignore(db, Message, {
             "direction": Direction.IN,
@@ -121,7 +139,7 @@ class Inbox:
             log.info("duplicate %s message acknowledged", message.channel)
         return identity, message_id
 
-    def _process_safely(self, db: Session, message_id: int, identity: Identity,
+    def _process_safely(self, db: Session, message_id: int, identity: Recipient,
                         message: InboundMessage, at: dt.datetime) -> None:
         try:
             with db.begin_nested():
@@ -135,14 +153,14 @@ class Inbox:
             log.exception("inbound message %s could not be processed", message_id)
             self._apologise(db, message_id, identity, at)
 
-    def _process(self, db: Session, message_id: int, identity: Identity,
+    def _process(self, db: Session, message_id: int, identity: Recipient,
                  message: InboundMessage, at: dt.datetime) -> None:
         contact = lock_contact(db, identity.contact_id)
         if contact.status == ContactStatus.STAFF:
             log.info("message from alert destination (contact %s) logged, not answered",
                      contact.id)
             return
-        if self._flooding(db, contact, message_id, at):
+        if self._flooding(db, contact, identity, message_id, at):
             return
         if contact.status == ContactStatus.ERASING:
             contact.status = ContactStatus.NEW  # they came back before the purge
@@ -156,26 +174,26 @@ class Inbox:
                        .values(text=None, attachments=None))
         if contact.preferred_channel != identity.channel:
             contact.preferred_channel = identity.channel
+        touch = {}
         if identity.stopped_at is not None:
-            identity.stopped_at = None  # they wrote to us: reachable again (unblocked, START)
+            touch["stopped_at"] = None  # they wrote to us: reachable again (unblocked, START)
         if outcome.forget_since is not None:
             restore_last_seen(db, contact, identity, outcome.forget_since)
         elif contact.last_seen_at is None or at - contact.last_seen_at > SEEN_PRECISION:
-            contact.last_seen_at = identity.last_seen_at = at
+            contact.last_seen_at = touch["last_seen_at"] = at
+        if touch:
+            db.execute(_TOUCH, {"identity": identity.id, **touch})
 
-    def _flooding(self, db: Session, contact: Contact, message_id: int, at: dt.datetime) -> bool:
+    def _flooding(self, db: Session, contact: Contact, identity: Recipient, message_id: int,
+                  at: dt.datetime) -> bool:
         """Past the per-minute limit, a message waits (status received) and the worker
         handles it later at the allowed pace, in order: slowed, never dropped. The
         person is told once; the log names the contact id only."""
         # The pace is measured by replies written in the last minute: they are made
         # when a message is handled, whenever it arrived, and they are what costs.
-        recent = db.scalar(select(func.count()).select_from(Message).where(
-            Message.contact_id == contact.id, Message.direction == Direction.OUT,
-            Message.priority == Priority.CONVERSATION,
-            Message.created_at > at - dt.timedelta(minutes=1)))
-        waiting = db.scalar(select(func.count()).select_from(Message).where(
-            Message.contact_id == contact.id, Message.direction == Direction.IN,
-            Message.status == Status.RECEIVED, Message.id < message_id))
+        recent, waiting = db.execute(_PACE, {
+            "contact": contact.id, "since": at - dt.timedelta(minutes=1),
+            "message": message_id}).one()
         if recent < self.settings.inbound_per_minute and not waiting:
             return False
         db.execute(update(Message).where(Message.id == message_id)
@@ -183,13 +201,12 @@ class Inbox:
         if not waiting:
             log.warning("contact %s is sending faster than %s messages a minute; slowing down",
                         contact.id, self.settings.inbound_per_minute)
-            identity = db.get(Identity, db.get(Message, message_id).identity_id)
             t = translator(contact, self.settings)
             enqueue(db, identity, t("error.slow_down"), now=at, language=t.language)
             tell_coordinators(db, contact.id, settings=self.settings, now=at)
         return True
 
-    def _apologise(self, db: Session, message_id: int, identity: Identity,
+    def _apologise(self, db: Session, message_id: int, identity: Recipient,
                    at: dt.datetime) -> None:
         values = {"status": Status.ERRORED}
         session = db.get(ConversationSession, identity.contact_id)
@@ -240,23 +257,20 @@ def lock_contact(db: Session, contact_id: int) -> Contact:
     lock on the contact (its foreign key), and two messages from one person arriving at
     once would otherwise each wait for the other's (a deadlock PostgreSQL breaks by
     failing one of them)."""
-    return db.scalars(
-        select(Contact).where(Contact.id == contact_id).with_for_update(key_share=True)
-    ).one()
+    return db.scalars(_LOCK, {"contact": contact_id}).one()
 
 
 NOTICES = {"urgent_report": alerts.urgent_report, "referral": referrals.deliver}
 
 
-def perform(db: Session, identity: Identity, outcome: Outcome, language: str,
+def perform(db: Session, identity: Recipient, outcome: Outcome, language: str,
             settings: Settings, at: dt.datetime, priority: int = Priority.CONVERSATION) -> None:
     """Does what a turn asked for: its replies queued in the reader's language, the
     ones to be wiped once sent recorded so, and its notices to others."""
     for reply in outcome.replies:
-        row = enqueue(db, identity, reply.text, choices=reply.choices, now=at, language=language,
-                      priority=priority)
+        message_id = enqueue(db, identity, reply.text, choices=reply.choices, now=at,
+                             language=language, priority=priority)
         if reply.scrub:
-            db.flush()
-            db.add(ScrubAfterSend(message_id=row.id))
+            db.add(ScrubAfterSend(message_id=message_id))
     for notice in outcome.notices:
         NOTICES[notice.kind](db, notice.subject, settings=settings, now=at)

@@ -35,10 +35,9 @@ def send_test(database: Database, settings: Settings, config: ChannelConfig,
     with database.write() as db:
         identity = identify(db, config.name, phone, now())
         say = translator(identity.contact, settings)
-        row = enqueue(db, identity, say("channels.test", channel=config.name), now=now(),
-                      language=say.language)
-        db.flush()
-        message_id, identity_id = row.id, identity.id
+        message_id = enqueue(db, identity, say("channels.test", channel=config.name),
+                             now=now(), language=say.language)
+        identity_id = identity.id
     dispatcher = Dispatcher(database, {config.name: KINDS[config.kind](
         config, settings.public_url)}, settings)
     try:

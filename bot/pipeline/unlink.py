@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from bot.outbound.outbox import Recipient
 from bot.store import Contact, Direction, Identity, Message, Priority, ScrubAfterSend
 
 
-def forget_conversation(db: Session, contact: Contact, identity: Identity,
+def forget_conversation(db: Session, contact: Contact, identity: Recipient,
                         since: dt.datetime) -> int:
     """Lists the contact's conversation messages since `since`; returns how many."""
     db.flush()
@@ -31,11 +32,12 @@ def forget_conversation(db: Session, contact: Contact, identity: Identity,
     return len(ids)
 
 
-def restore_last_seen(db: Session, contact: Contact, identity: Identity,
+def restore_last_seen(db: Session, contact: Contact, identity: Recipient,
                       since: dt.datetime) -> None:
     """"Last seen" as it was before the conversation: otherwise it would keep the time
     of a message that is no longer in the log, and so point at the gap it left."""
     before = db.scalar(select(func.max(Message.created_at)).where(
         Message.contact_id == contact.id, Message.direction == Direction.IN,
         Message.created_at < since))
-    contact.last_seen_at = identity.last_seen_at = before
+    contact.last_seen_at = before
+    db.execute(update(Identity).where(Identity.id == identity.id).values(last_seen_at=before))

@@ -1,0 +1,68 @@
+"""Session rows, read and written with Core: the engine does this on every inbound
+message, and the ORM's loading and unit of work cost more than the statements.
+
+The engine reads a session as a row (`flow`, `state`, `started_at`, `expires_at`,
+`contact_id`); what it writes goes straight to the table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import Row, bindparam, case, delete, exists, insert, select, update
+from sqlalchemy.orm import Session
+
+from bot.store import ConversationSession, PendingFlow
+
+_sessions, _pending = ConversationSession.__table__, PendingFlow.__table__
+_contact = bindparam("contact")
+_at = bindparam("at", type_=_sessions.c.updated_at.type)
+_flow = bindparam("new_flow", type_=_sessions.c.flow.type)
+
+_READ = select(_sessions.c.contact_id, _sessions.c.flow, _sessions.c.state,
+               _sessions.c.started_at, _sessions.c.expires_at).where(
+    _sessions.c.contact_id == _contact)
+_UPDATE = update(_sessions).where(_sessions.c.contact_id == _contact).values(
+    flow=_flow,
+    state=bindparam("new_state", type_=_sessions.c.state.type),
+    updated_at=_at,
+    expires_at=bindparam("until", type_=_sessions.c.expires_at.type),
+    # a new flow in the same row is a new conversation
+    started_at=case((_sessions.c.flow != _flow, _at),
+                    else_=_sessions.c.started_at))
+_INSERT = insert(_sessions)
+_CLOSE = delete(_sessions).where(_sessions.c.contact_id == _contact)
+_NEXT_PENDING = select(_pending.c.id, _pending.c.flow, _pending.c.trigger).where(
+    _pending.c.contact_id == _contact,
+    ~exists().where(_sessions.c.contact_id == _contact),
+).order_by(_pending.c.id).limit(1)
+_TAKE_PENDING = delete(_pending).where(_pending.c.id == bindparam("pending"))
+
+
+def read(db: Session, contact_id: int) -> Row | None:
+    return db.execute(_READ, {"contact": contact_id}).first()
+
+
+def save(db: Session, contact_id: int, flow: str, state: dict, at: dt.datetime,
+         expires: dt.datetime) -> None:
+    """Updates the contact's session, or opens one: a session read at the start of the
+    turn may have been closed since, and one may have been opened since (a follow-up
+    flow), so the row decides, not what the caller read."""
+    updated = db.execute(_UPDATE, {"contact": contact_id, "new_flow": flow,
+                                   "new_state": state, "at": at, "until": expires})
+    if not updated.rowcount:
+        db.execute(_INSERT, {"contact_id": contact_id, "flow": flow, "state": state,
+                             "started_at": at, "updated_at": at, "expires_at": expires})
+
+
+def close(db: Session, contact_id: int) -> None:
+    db.execute(_CLOSE, {"contact": contact_id})
+
+
+def take_pending(db: Session, contact_id: int) -> Row | None:
+    """The oldest conversation waiting for this person, removed from the queue; None
+    while they are in a session, or when none waits."""
+    waiting = db.execute(_NEXT_PENDING, {"contact": contact_id}).first()
+    if waiting is not None:
+        db.execute(_TAKE_PENDING, {"pending": waiting.id})
+    return waiting
