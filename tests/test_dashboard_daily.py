@@ -59,6 +59,46 @@ def test_a_meeting_title_is_written_per_language_and_each_invitee_reads_their_ow
     assert "Dand shura" in _sent_to(services, pashto)[0]  # no Pashto title: the default's
 
 
+def _change(client, meeting_id: int, **fields):
+    token = csrf(client, f"/dashboard/meetings/{meeting_id}")
+    form = {"start": "2026-12-01T10:00", "duration": "120", "csrf_token": token, **fields}
+    return client.post(f"/dashboard/meetings/{meeting_id}/change", data=form,
+                       follow_redirects=True).get_data(as_text=True)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_meeting_title_is_edited_per_language_and_invitations_are_not_sent_again(
+        app, services):
+    dari, english = (make_contact(services, lang=lang)[0] for lang in ("fa", "en"))
+    group_id = _group_of(services, dari, english)
+    client = signed_in(app, services, "coordinator")
+    _new_meeting(client, title_en="Dand shura", title_fa="شورای دند", tz="Asia/Kabul",
+                 group=str(group_id), invite="1")
+    with services.database.read() as db:
+        meeting_id = db.scalars(select(Meeting.id)).one()
+    page = client.get(f"/dashboard/meetings/{meeting_id}").get_data(as_text=True)
+    assert 'name="title_fa" lang="fa" dir="auto" maxlength="200" value="شورای دند"' in page
+    page = _change(client, meeting_id, title_en="Dand district shura",
+                   title_fa="شورای ولسوالی دند", title_ps="د ډنډ ولسوالۍ شورا")
+    assert "Saved; nobody was messaged." in page
+    with services.database.read() as db:
+        meeting = db.get(Meeting, meeting_id)
+        assert meeting.title == {"en": "Dand district shura", "fa": "شورای ولسوالی دند",
+                                 "ps": "د ډنډ ولسوالۍ شورا"}
+        assert meeting.status == "scheduled"
+    assert len(_sent_to(services, dari)) == len(_sent_to(services, english)) == 1
+    pashto = make_contact(services, lang="ps")[0]
+    _group_of(services, pashto)
+    client.post(f"/dashboard/meetings/{meeting_id}/invite", data={
+        "group": str(group_id), "csrf_token": csrf(client, f"/dashboard/meetings/{meeting_id}")})
+    assert "د ډنډ ولسوالۍ شورا" in _sent_to(services, pashto)[0]  # new invitations: new title
+    assert len(_sent_to(services, dari)) == 1
+    page = _change(client, meeting_id, start="2026-12-01T11:00",
+                   title_en="Dand district shura", title_fa="شورای ولسوالی دند")
+    assert "Meeting changed; invitees told." in page
+    assert "شورای ولسوالی دند" in _sent_to(services, dari)[-1]  # a new time is told, new title
+
+
 @time_machine.travel(NOW, tick=False)
 def test_the_meeting_form_offers_time_zones_from_a_list_and_refuses_others(app, services):
     client = signed_in(app, services, "coordinator")
