@@ -260,6 +260,31 @@ def test_an_admin_lists_adds_and_disables_partners_audited_like_the_cli(app, ser
         as_text=True)
 
 
+def test_a_disabled_partner_is_enabled_again_by_an_admin_audited(app, services):
+    from bot.store import AuditEvent, Partner
+
+    client = signed_in(app, services, "admin")
+    _partners_form(client, name="Legal Aid Kabul", channel="pack")
+    with services.database.read() as db:
+        partner_id = db.scalars(select(Partner.id)).one()
+    token = csrf(client, "/dashboard/partners/")
+    client.post(f"/dashboard/partners/{partner_id}/disable", data={"csrf_token": token})
+    page = client.get("/dashboard/partners/").get_data(as_text=True)
+    assert f'action="/dashboard/partners/{partner_id}/enable"' in page
+    response = client.post(f"/dashboard/partners/{partner_id}/enable",
+                           data={"csrf_token": token}, follow_redirects=True)
+    assert "Legal Aid Kabul can receive new referrals again." in response.get_data(as_text=True)
+    client.post(f"/dashboard/partners/{partner_id}/enable", data={"csrf_token": token})
+    with services.database.read() as db:
+        assert db.get(Partner, partner_id).disabled_at is None
+        actions = [e.action for e in db.scalars(select(AuditEvent).where(
+            AuditEvent.target_type == "partner").order_by(AuditEvent.id))]
+    assert actions == ["partner.add", "partner.disable", "partner.enable"]
+    page = client.get("/dashboard/partners/").get_data(as_text=True)
+    assert f'action="/dashboard/partners/{partner_id}/disable"' in page
+    assert "Enabled a partner" in client.get("/dashboard/audit/").get_data(as_text=True)
+
+
 def test_a_partner_form_that_does_not_fit_is_answered_422_with_words(app, services):
     client = signed_in(app, services, "admin")
     cases = [({"name": "", "channel": "pack"}, "1 to 120 characters"),
