@@ -165,6 +165,20 @@ def test_the_composer_warns_in_words_in_the_warning_colour_and_says_send_now(app
     assert ">همین حالا بفرستید</button>" in page
 
 
+def _weekday_boxes(client) -> list[str]:
+    page = client.get("/dashboard/broadcasts/new").get_data(as_text=True)
+    return re.findall(r'name="weekdays" value="(\d)"', page)
+
+
+def test_the_composers_weekdays_are_in_the_order_of_the_readers_week(app, services):
+    client = signed_in(app, services, "coordinator")
+    assert _weekday_boxes(client) == ["0", "1", "2", "3", "4", "5", "6"]  # Monday first
+    client.post("/dashboard/language", data={
+        "language": "fa", "next": "/dashboard/overview/",
+        "csrf_token": csrf(client, "/dashboard/overview/")})
+    assert _weekday_boxes(client) == ["5", "6", "0", "1", "2", "3", "4"]  # Saturday first
+
+
 def _members(services, group_id: int) -> set[int]:
     from bot.store import GroupMember
 
