@@ -16,7 +16,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 from flask import current_app, g, request, session
 
-from bot.core.clock import now
+from bot.core.clock import midnight, now
 from bot.text.calendar import AFGHAN_MONTHS, gregorian, solar_hijri
 from bot.text.normalize import localize_digits
 from locales import LANGUAGES, NATIVE_NAMES, RTL, MissingMessage, Translator
@@ -77,7 +77,7 @@ def zone_label(zone: str | None = None) -> str:
 
 def local_midnight(day: dt.date) -> dt.datetime:
     """The start of `day` in the deployment's zone: what a date filter means."""
-    return dt.datetime.combine(day, dt.time(), ZoneInfo(zone_name()))
+    return midnight(day, zone_name())
 
 
 def local_today() -> dt.date:
