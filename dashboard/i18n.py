@@ -16,7 +16,7 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 from flask import current_app, g, request, session
 
-from bot.core.clock import now
+from bot.core.clock import midnight, now
 from bot.text.calendar import AFGHAN_MONTHS, gregorian, solar_hijri
 from bot.text.normalize import localize_digits
 from locales import LANGUAGES, NATIVE_NAMES, RTL, MissingMessage, Translator
@@ -77,22 +77,34 @@ def zone_label(zone: str | None = None) -> str:
 
 def local_midnight(day: dt.date) -> dt.datetime:
     """The start of `day` in the deployment's zone: what a date filter means."""
-    return dt.datetime.combine(day, dt.time(), ZoneInfo(zone_name()))
+    return midnight(day, zone_name())
 
 
 def local_today() -> dt.date:
     return now().astimezone(ZoneInfo(zone_name())).date()
 
 
-def week_start(day: dt.date) -> dt.date:
-    """The first day of the week holding `day`, as the reader's locale in the deployment's
-    country counts weeks (CLDR: Saturday for fa_AF and ps_AF, Sunday for ar_YE)."""
+def first_weekday() -> int:
+    """The day the reader's week starts on (0 = Monday), as the reader's locale in the
+    deployment's country counts weeks (CLDR: Saturday for fa_AF and ps_AF, Sunday for
+    ar_YE)."""
     language = current_language()
     try:
         locale = Locale.parse(f"{language}_{current_app.extensions['dashboard'].country}")
     except UnknownLocaleError:
         locale = Locale.parse(_locale())
-    return day - dt.timedelta(days=(day.weekday() - locale.first_week_day) % 7)
+    return locale.first_week_day
+
+
+def week_start(day: dt.date) -> dt.date:
+    """The first day of the reader's week holding `day`."""
+    return day - dt.timedelta(days=(day.weekday() - first_weekday()) % 7)
+
+
+def week_days() -> list[int]:
+    """The days of the week (0 = Monday) in the reader's order."""
+    first = first_weekday()
+    return [(first + i) % 7 for i in range(7)]
 
 
 def digits(value) -> str:
@@ -167,7 +179,8 @@ def template_globals() -> dict:
     return {
         "_": gettext, "ngettext": ngettext, "number": number, "percent": percent,
         "datetime": datetime, "date": date, "digits": digits, "zone_label": zone_label,
-        "zone_name": zone_name, "word": word, "lang": language, "row_error": row_error,
-        "dir": "rtl" if language in RTL else "ltr", "languages": NATIVE_NAMES,
+        "zone_name": zone_name, "week_days": week_days, "word": word, "lang": language,
+        "row_error": row_error, "dir": "rtl" if language in RTL else "ltr",
+        "languages": NATIVE_NAMES,
         "sms_charsets": sms_charsets(language),
     }

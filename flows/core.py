@@ -9,8 +9,8 @@ from __future__ import annotations
 from bot.audit import trail as audit
 from bot.contacts.erasure import erase_contact
 from bot.text.keywords import Keyword
-from flows.engine import MENU, Context, MenuItem, Reply, Turn
-from flows.steps import ChoiceQuestion, Option, Simple, StepFlow
+from flows.engine import MENU, Context, Input, MenuItem, Reply, Turn, catcher
+from flows.steps import ChoiceQuestion, Invalid, Option, Simple, StepFlow
 from locales import LANGUAGES, NATIVE_NAMES
 
 
@@ -79,6 +79,15 @@ class Menu(StepFlow):
             asked = turn.replies[0]
             turn.replies = [Reply(ctx.t("help.unknown") + "\n" + asked.text, asked.choices)]
         return turn
+
+    def resume(self, ctx: Context, state: dict, given: Input) -> Turn:
+        # A menu opened during a conversation with a coordinator still takes its numbers,
+        # but what is no choice is meant for that person, not a wrong answer.
+        if isinstance(self.questions[0].answer(ctx, dict(state), given), Invalid):
+            taker = catcher(ctx)
+            if taker is not None:
+                return Turn(then=taker)
+        return super().resume(ctx, state, given)
 
     def finish(self, ctx: Context, state: dict) -> Turn:
         return Turn(then=state["choice"])

@@ -139,6 +139,12 @@ class Catcher(Protocol):
 FLOWS: dict[str, Flow] = {}
 
 
+def catcher(ctx: Context) -> str | None:
+    """The flow that takes the person's free text now instead of the main menu, if any."""
+    return next((flow.name for flow in FLOWS.values()
+                 if getattr(flow, "catches", None) and flow.catches(ctx)), None)
+
+
 @dataclass(frozen=True)
 class MenuItem:
     order: int
@@ -225,10 +231,7 @@ class Engine:
         if session is not None:
             turn = FLOWS[session.flow].resume(ctx, dict(session.state), given)
             return turn.replies, session.flow, turn
-        entry = "menu" if ctx.contact.registered else "registration"
-        if entry == "menu":
-            entry = next((flow.name for flow in FLOWS.values()
-                          if getattr(flow, "catches", None) and flow.catches(ctx)), entry)
+        entry = (catcher(ctx) or "menu") if ctx.contact.registered else "registration"
         turn = FLOWS[entry].start(ctx, "" if entry == "registration" else "unknown")
         return turn.replies, entry, turn
 

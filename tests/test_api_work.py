@@ -54,6 +54,18 @@ def test_feedback_text_needs_feedback_text(app, services):
     assert admin.json["items"][0]["text"] == "Water is short"
 
 
+def test_feedback_days_are_the_deployments_days(app, services):
+    with time_machine.travel(dt.datetime(2026, 11, 9, 21, 0, tzinfo=dt.UTC)):
+        late = make_feedback(services, text="01:30 on the 10th in Kabul")
+    headers = bearer(make_token(services, "viewer"))
+
+    def listed(query: str) -> list[str]:
+        got = app.test_client().get(f"/api/v1/feedback?{query}", headers=headers)
+        return [item["reference"] for item in got.json["items"]]
+    assert listed("since=2026-11-10") == [late] == listed("until=2026-11-10")
+    assert listed("until=2026-11-09") == []
+
+
 @time_machine.travel(NOW, tick=False)
 def test_a_meeting_is_created_and_its_invitations_listed(app, services):
     contact_id, _, _ = make_contact(services)

@@ -78,3 +78,26 @@ def test_feedback_export(services, settings):
     (row,) = rows
     assert (row[2], row[3], row[4]) == ("other", "herat", "'+1 " + HOSTILE)
     assert len(rows_of(run_cli(settings, "export", "feedback", "--category", "services"))) == 2
+
+
+def test_export_days_are_the_deployments_days_as_on_the_dashboard(app, services, settings):
+    from tests.dashboard_builders import signed_in
+    from tests.dashboard_work import make_feedback
+
+    with time_machine.travel(dt.datetime(2026, 11, 9, 12, 0, tzinfo=dt.UTC)):
+        early = make_feedback(services, text="16:30 on the 9th in Kabul")
+    with time_machine.travel(dt.datetime(2026, 11, 9, 21, 0, tzinfo=dt.UTC)):
+        late = make_feedback(services, text="01:30 on the 10th in Kabul")
+        report(services)
+
+    def references(*args) -> list[str]:
+        return [row[0] for row in rows_of(run_cli(settings, "export", "feedback", *args))[1:]]
+    assert references("--since", "2026-11-10") == [late]
+    assert references("--until", "2026-11-09") == [early]  # the day named is included
+    assert len(rows_of(run_cli(settings, "export", "reports", "--until", "2026-11-10"))) == 2
+    assert len(rows_of(run_cli(settings, "export", "reports", "--until", "2026-11-09"))) == 1
+    client = signed_in(app, services, "coordinator")
+    page = client.get("/dashboard/exports/feedback.csv?since=2026-11-10").get_data(as_text=True)
+    assert late in page and early not in page  # the dashboard reads the same days
+    helped = run_cli(settings, "export", "--help").output
+    assert "(UTC)" not in helped and "in the deployment's time zone" in helped

@@ -59,6 +59,46 @@ def test_a_meeting_title_is_written_per_language_and_each_invitee_reads_their_ow
     assert "Dand shura" in _sent_to(services, pashto)[0]  # no Pashto title: the default's
 
 
+def _change(client, meeting_id: int, **fields):
+    token = csrf(client, f"/dashboard/meetings/{meeting_id}")
+    form = {"start": "2026-12-01T10:00", "duration": "120", "csrf_token": token, **fields}
+    return client.post(f"/dashboard/meetings/{meeting_id}/change", data=form,
+                       follow_redirects=True).get_data(as_text=True)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_a_meeting_title_is_edited_per_language_and_invitations_are_not_sent_again(
+        app, services):
+    dari, english = (make_contact(services, lang=lang)[0] for lang in ("fa", "en"))
+    group_id = _group_of(services, dari, english)
+    client = signed_in(app, services, "coordinator")
+    _new_meeting(client, title_en="Dand shura", title_fa="شورای دند", tz="Asia/Kabul",
+                 group=str(group_id), invite="1")
+    with services.database.read() as db:
+        meeting_id = db.scalars(select(Meeting.id)).one()
+    page = client.get(f"/dashboard/meetings/{meeting_id}").get_data(as_text=True)
+    assert 'name="title_fa" lang="fa" dir="auto" maxlength="200" value="شورای دند"' in page
+    page = _change(client, meeting_id, title_en="Dand district shura",
+                   title_fa="شورای ولسوالی دند", title_ps="د ډنډ ولسوالۍ شورا")
+    assert "Saved; nobody was messaged." in page
+    with services.database.read() as db:
+        meeting = db.get(Meeting, meeting_id)
+        assert meeting.title == {"en": "Dand district shura", "fa": "شورای ولسوالی دند",
+                                 "ps": "د ډنډ ولسوالۍ شورا"}
+        assert meeting.status == "scheduled"
+    assert len(_sent_to(services, dari)) == len(_sent_to(services, english)) == 1
+    pashto = make_contact(services, lang="ps")[0]
+    _group_of(services, pashto)
+    client.post(f"/dashboard/meetings/{meeting_id}/invite", data={
+        "group": str(group_id), "csrf_token": csrf(client, f"/dashboard/meetings/{meeting_id}")})
+    assert "د ډنډ ولسوالۍ شورا" in _sent_to(services, pashto)[0]  # new invitations: new title
+    assert len(_sent_to(services, dari)) == 1
+    page = _change(client, meeting_id, start="2026-12-01T11:00",
+                   title_en="Dand district shura", title_fa="شورای ولسوالی دند")
+    assert "Meeting changed; invitees told." in page
+    assert "شورای ولسوالی دند" in _sent_to(services, dari)[-1]  # a new time is told, new title
+
+
 @time_machine.travel(NOW, tick=False)
 def test_the_meeting_form_offers_time_zones_from_a_list_and_refuses_others(app, services):
     client = signed_in(app, services, "coordinator")
@@ -123,6 +163,20 @@ def test_the_composer_warns_in_words_in_the_warning_colour_and_says_send_now(app
     page = _preview(client)
     assert "متن پښتو نیست: کسانی که پښتو می‌خوانند (۱) به جای آن متن English را می‌گیرند." in page
     assert ">همین حالا بفرستید</button>" in page
+
+
+def _weekday_boxes(client) -> list[str]:
+    page = client.get("/dashboard/broadcasts/new").get_data(as_text=True)
+    return re.findall(r'name="weekdays" value="(\d)"', page)
+
+
+def test_the_composers_weekdays_are_in_the_order_of_the_readers_week(app, services):
+    client = signed_in(app, services, "coordinator")
+    assert _weekday_boxes(client) == ["0", "1", "2", "3", "4", "5", "6"]  # Monday first
+    client.post("/dashboard/language", data={
+        "language": "fa", "next": "/dashboard/overview/",
+        "csrf_token": csrf(client, "/dashboard/overview/")})
+    assert _weekday_boxes(client) == ["5", "6", "0", "1", "2", "3", "4"]  # Saturday first
 
 
 def _members(services, group_id: int) -> set[int]:
@@ -218,6 +272,31 @@ def test_an_admin_lists_adds_and_disables_partners_audited_like_the_cli(app, ser
     assert actions == ["partner.add", "partner.disable"]  # disabling twice is one event
     assert f'data-partner="{partner_id}"' in client.get("/dashboard/partners/").get_data(
         as_text=True)
+
+
+def test_a_disabled_partner_is_enabled_again_by_an_admin_audited(app, services):
+    from bot.store import AuditEvent, Partner
+
+    client = signed_in(app, services, "admin")
+    _partners_form(client, name="Legal Aid Kabul", channel="pack")
+    with services.database.read() as db:
+        partner_id = db.scalars(select(Partner.id)).one()
+    token = csrf(client, "/dashboard/partners/")
+    client.post(f"/dashboard/partners/{partner_id}/disable", data={"csrf_token": token})
+    page = client.get("/dashboard/partners/").get_data(as_text=True)
+    assert f'action="/dashboard/partners/{partner_id}/enable"' in page
+    response = client.post(f"/dashboard/partners/{partner_id}/enable",
+                           data={"csrf_token": token}, follow_redirects=True)
+    assert "Legal Aid Kabul can receive new referrals again." in response.get_data(as_text=True)
+    client.post(f"/dashboard/partners/{partner_id}/enable", data={"csrf_token": token})
+    with services.database.read() as db:
+        assert db.get(Partner, partner_id).disabled_at is None
+        actions = [e.action for e in db.scalars(select(AuditEvent).where(
+            AuditEvent.target_type == "partner").order_by(AuditEvent.id))]
+    assert actions == ["partner.add", "partner.disable", "partner.enable"]
+    page = client.get("/dashboard/partners/").get_data(as_text=True)
+    assert f'action="/dashboard/partners/{partner_id}/disable"' in page
+    assert "Enabled a partner" in client.get("/dashboard/audit/").get_data(as_text=True)
 
 
 def test_a_partner_form_that_does_not_fit_is_answered_422_with_words(app, services):

@@ -194,6 +194,19 @@ def test_the_audit_trail_says_in_words_who_did_what(app, services):
     assert {"خط فرمان (root)", "گزارشی را دید", "توکن API شماره ۷"} <= set(cells)
 
 
+def test_the_audit_trails_details_are_named_in_words_with_their_values_as_they_are(
+        app, services):
+    with services.database.write() as db:
+        record(db, "token:7", "report.list", details={
+            "codes": ["R-7K3Q", "R-2B4C"], "rows": 12, "refused": False, "brand_new": "x"})
+    admin = signed_in(app, services, "admin")
+    cells = _cells(admin.get("/dashboard/audit/").get_data(as_text=True))
+    assert "Codes: R-7K3Q, R-2B4C; Rows: 12; Refused: False; brand_new: x" in cells
+    _switch(admin, "fa", "/dashboard/audit/")
+    cells = _cells(admin.get("/dashboard/audit/").get_data(as_text=True))
+    assert "کودها: R-7K3Q, R-2B4C; ردیف‌ها: 12; رد شد: False; brand_new: x" in cells
+
+
 def test_exports_are_named_in_words_and_files_keep_machine_headers(app, services):
     admin = signed_in(app, services, "admin")
     page = admin.get("/dashboard/exports/").get_data(as_text=True)

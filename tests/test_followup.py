@@ -77,6 +77,24 @@ def test_a_reply_closes_an_idle_menu_so_the_answer_is_not_a_wrong_choice(service
     assert conversation_of(services, sim.contact_id).unread == 1
 
 
+def test_a_menu_the_person_opens_during_a_conversation_passes_free_text_on(services):
+    sim = person(services, lang="fa")
+    code = file_by_sms(sim)
+    ask(services, code, "کدام قریه؟")
+    sim.replies()
+    assert sim.say("منو")  # they open the menu themselves
+    assert sim.say("قریه قلعه نو، نزدیک مکتب") == []  # no wrong choice: it is for the person
+    assert conversation_of(services, sim.contact_id).unread == 1
+    assert inbound_texts(services, sim.contact_id)[-1] == "قریه قلعه نو، نزدیک مکتب"
+    with services.database.read() as db:
+        assert db.get(ConversationSession, sim.contact_id) is None  # the menu is closed
+    assert sim.say("منو")
+    assert sim.say("۲")  # its numbers still choose: 2 is a new report
+    with services.database.read() as db:
+        assert db.get(ConversationSession, sim.contact_id).flow == "report"
+    assert conversation_of(services, sim.contact_id).unread == 1
+
+
 def test_closing_tells_the_person_how_to_reach_us_and_free_text_goes_to_the_menu_again(
         services):
     sim = person(services, lang="ar")

@@ -83,6 +83,20 @@ def test_a_meeting_run_from_the_command_line(services, settings, frozen):
     assert dari_phone not in exported
 
 
+def test_a_new_title_from_the_command_line_tells_nobody_and_a_new_time_tells_it(
+        services, settings):
+    contact_id, _, address = make_contact(services, lang="fa")
+    person = chat(services, lang="fa", address=address)
+    ok(run_cli(settings, *CREATE, "--contact", str(contact_id)))
+    person.replies()
+    said = ok(run_cli(settings, "meetings", "change", "1", "--title", "Dand district shura",
+                      "--title", "fa:شورای ولسوالی دند", "--place", "District office"))
+    assert "nobody is told" in said and person.replies() == []
+    assert "1 change notices queued." in ok(run_cli(settings, "meetings", "change", "1",
+                                                    "--start", "2026-12-01 11:00"))
+    assert "شورای ولسوالی دند" in person.replies()[0]
+
+
 def test_cancel_asks_first_and_then_tells_invitees(services, settings):
     contact_id, _, address = make_contact(services)
     person = chat(services, address=address)

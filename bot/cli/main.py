@@ -181,7 +181,7 @@ def _date(_ctx, _param, value: str | None):
     if value is None:
         return None
     try:
-        return dt.datetime.fromisoformat(value).replace(tzinfo=dt.UTC)
+        return dt.date.fromisoformat(value)
     except ValueError:
         raise click.BadParameter("use a date like 2026-11-23") from None
 
@@ -192,8 +192,10 @@ def _date(_ctx, _param, value: str | None):
               show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="File to write; CSV goes to standard output without it.")
-@click.option("--since", callback=_date, help="From this date (UTC), e.g. 2026-11-01.")
-@click.option("--until", callback=_date, help="Before this date (UTC).")
+@click.option("--since", callback=_date,
+              help="From this day, e.g. 2026-11-01, in the deployment's time zone.")
+@click.option("--until", callback=_date,
+              help="Up to this day, included, in the deployment's time zone.")
 @click.option("--status", help="Only rows with this status.")
 @click.option("--category", help="Only rows of this category or topic.")
 @click.option("--province", help="Only rows from this province code.")
@@ -201,7 +203,8 @@ def export(name, fmt, output, since, until, status, category, province) -> None:
     """Export NAME (reports, feedback, rsvps, contacts ...) as CSV or XLSX.
 
     Exports hold personal data in clear: keep the file safe and delete it when done."""
-    from bot.core.exports import EXPORTS, Filters, write_csv, write_xlsx
+    from bot.core.exports import EXPORTS, day_filters, write_csv, write_xlsx
+    from bot.text import places
 
     services = _services()
     if name not in EXPORTS:
@@ -209,7 +212,9 @@ def export(name, fmt, output, since, until, status, category, province) -> None:
     if fmt == "xlsx" and not output:
         raise click.BadParameter("XLSX needs a file: add -o FILE.xlsx", param_hint="--output")
     chosen = EXPORTS[name]
-    filters = Filters(since, until, status, category, province)
+    zone = places.load(services.settings.places).timezone
+    filters = day_filters(zone, since, until, status=status, category=category,
+                          province=province)
     with services.database.read() as db:
         rows = chosen.rows(db, filters)
         if fmt == "xlsx":

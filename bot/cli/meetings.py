@@ -186,17 +186,22 @@ def show(meeting_id: int) -> None:
 @click.option("--tz", "time_zone", help="New IANA time zone.")
 @click.option("--place", multiple=True, help="New place; 'fa:...' per language.")
 @click.option("--duration", callback=lambda c, p, v: _offsets(c, p, v) if v else None)
-def change(meeting_id, start, time_zone, place, duration) -> None:
+@click.option("--title", multiple=True,
+              help="New title, every language's: 'fa:...' per language. Nobody is told.")
+def change(meeting_id, start, time_zone, place, duration, title) -> None:
     """Move a meeting or its place: every invitee is told, YES and MAYBE asked again."""
-    if not (start or time_zone or place or duration):
-        raise click.UsageError("say what changes: --start, --tz, --place or --duration")
+    if not (start or time_zone or place or duration or title):
+        raise click.UsageError("say what changes: --start, --tz, --place, --duration or --title")
 
     def work(db, settings, at):
+        default = settings.default_language
         result = service.change(
             db, _meeting(db, meeting_id), settings, at, local_start=start,
-            time_zone=time_zone, place=texts(place, settings.default_language) or None,
-            duration_minutes=sum(duration) if duration else None)
-        click.echo(_fanout(result, "change notices"))
+            time_zone=time_zone, place=texts(place, default) or None,
+            duration_minutes=sum(duration) if duration else None,
+            title=texts(title, default) or None)
+        click.echo("Saved; nothing invitees were told has changed, so nobody is told."
+                   if result is None else _fanout(result, "change notices"))
     _run(work)
 
 

@@ -17,6 +17,8 @@ from typing import IO
 
 from sqlalchemy.orm import Session
 
+from bot.core.clock import midnight
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
@@ -44,6 +46,14 @@ class Filters:
             if column is not None and value:
                 query = query.where(compare(column, value))
         return query
+
+
+def day_filters(zone: str, since: dt.date | None = None, until: dt.date | None = None,
+                **given) -> Filters:
+    """Filters on whole days in `zone`, the deployment's (every page and the command line
+    read dates in it), the `until` day included."""
+    return Filters(since=since and midnight(since, zone),
+                   until=until and midnight(until + dt.timedelta(days=1), zone), **given)
 
 
 def filter_details(filters: Filters) -> dict:

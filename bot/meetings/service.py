@@ -164,10 +164,16 @@ def _reach(db, meeting, invitation, contact, settings, now, headline, result: Fa
 
 def change(db: Session, meeting: Meeting, settings: Settings, now: dt.datetime, *,
            local_start: dt.datetime | None = None, time_zone: str | None = None,
-           place: dict | None = None, duration_minutes: int | None = None) -> Fanout:
+           place: dict | None = None, duration_minutes: int | None = None,
+           title: dict | None = None) -> Fanout | None:
     """A new time or place: everyone invited hears it; those who said YES or MAYBE are
-    asked to confirm again, and reminders follow the new time."""
+    asked to confirm again, and reminders follow the new time. A new title is used in
+    what is sent from now on, and alone it sends nothing: None when nobody was told
+    (nothing they were told has changed)."""
     _open(meeting, now)
+    if title is not None and not any(title.values()):
+        raise MeetingError("meeting.error.title")
+    told = (meeting.starts_at, meeting.time_zone, meeting.place, meeting.duration_minutes)
     if time_zone is not None or local_start is not None:
         zone_name = time_zone or meeting.time_zone
         start = local_start or texts.local_start(meeting).replace(tzinfo=None)
@@ -178,6 +184,10 @@ def change(db: Session, meeting: Meeting, settings: Settings, now: dt.datetime, 
         meeting.place = place
     if duration_minutes is not None:
         meeting.duration_minutes = duration_minutes
+    if title is not None:
+        meeting.title = title
+    if (meeting.starts_at, meeting.time_zone, meeting.place, meeting.duration_minutes) == told:
+        return None
     meeting.status, meeting.changed_at = MeetingStatus.CHANGED, now
     reminders.schedule(db, meeting, now)
     result = Fanout()

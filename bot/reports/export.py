@@ -15,8 +15,8 @@ from bot.store import Feedback, Report, ReportChange
 
 
 def _day(value: dt.datetime | None) -> dt.date | None:
-    """The day a filter names, in the zone it was given in (the dashboard's, or UTC from
-    the command line), as received_on is the day in the deployment's zone."""
+    """The day a filter names, in the deployment's zone (bot.core.exports.day_filters),
+    as received_on is."""
     return value.date() if value else None
 
 

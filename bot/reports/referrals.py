@@ -65,6 +65,14 @@ def disable_partner(partner: Partner, now: dt.datetime) -> bool:
     return True
 
 
+def enable_partner(partner: Partner) -> bool:
+    """New referrals may go to it again. False when it was not disabled."""
+    if partner.disabled_at is None:
+        return False
+    partner.disabled_at = None
+    return True
+
+
 def partner_named(db: Session, name: str) -> Partner | None:
     return db.scalars(select(Partner).where(Partner.name == name)).first()
 

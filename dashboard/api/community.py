@@ -12,15 +12,18 @@ from sqlalchemy import select
 
 from bot.audit import trail as audit
 from bot.core.clock import now
+from bot.core.exports import day_filters
 from bot.reports.service import change_status
 from bot.store import Feedback, Report, ReportStatus
 from bot.text.vocabulary import CATEGORIES
 from dashboard.api.registry import ApiError, Call, PageQuery, cursor_after, endpoint, page_of, paged
 from dashboard.api.schema import spec
+from dashboard.i18n import zone_name
 
 
 def day():
-    return spec("", max_length=10, format="date", description="YYYY-MM-DD, inclusive")
+    return spec("", max_length=10, format="date",
+                description="YYYY-MM-DD, a day in the deployment's time zone, inclusive")
 
 
 def services():
@@ -158,12 +161,8 @@ def list_feedback(call: Call):
         query = query.where(Feedback.topic == q.topic)
     if q.province:
         query = query.where(Feedback.province == q.province)
-    since, until = _day(q.since, "since"), _day(q.until, "until")
-    if since:
-        query = query.where(Feedback.created_at >= dt.datetime.combine(since, dt.time(), dt.UTC))
-    if until:
-        end = dt.datetime.combine(until, dt.time(), dt.UTC) + dt.timedelta(days=1)
-        query = query.where(Feedback.created_at < end)
+    days = day_filters(zone_name(), _day(q.since, "since"), _day(q.until, "until"))
+    query = days.apply(query, at=Feedback.created_at)
     after = cursor_after(q)
     if after is not None:
         query = query.where(Feedback.id < after)

@@ -7,13 +7,13 @@ import datetime as dt
 from flask import abort, current_app, g, request
 from sqlalchemy import select
 
-from bot.core.exports import Filters
+from bot.core.exports import Filters, day_filters
 from bot.meetings.texts import localized
 from bot.store import Meeting, Role, User
 from bot.text import places
 from bot.text.vocabulary import ROLES
 from dashboard.auth import services
-from dashboard.i18n import current_language, local_midnight
+from dashboard.i18n import current_language, zone_name
 from dashboard.i18n import gettext as _
 from locales import LANGUAGES
 
@@ -44,15 +44,10 @@ def form_ids(name: str, limit: int = 200) -> list[int]:
 
 
 def export_filters(f: dict) -> Filters:
-    """The page's filters as the exports' Filters: dates become midnights in the
-    deployment's zone, and the "until" day is included."""
-    def midnight(day):
-        return day and local_midnight(day)
-
-    return Filters(since=midnight(f.get("since")),
-                   until=midnight(f.get("until") and f["until"] + dt.timedelta(days=1)),
-                   status=f.get("status"), category=f.get("category") or f.get("topic"),
-                   province=f.get("province"))
+    """The page's filters as the exports' Filters: days in the deployment's zone, the
+    "until" day included."""
+    return day_filters(zone_name(), f.get("since"), f.get("until"), status=f.get("status"),
+                       category=f.get("category") or f.get("topic"), province=f.get("province"))
 
 
 def get_or_404(db, model, ident: int):

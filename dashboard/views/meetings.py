@@ -5,6 +5,7 @@ this module reads forms and shows results."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
@@ -129,7 +130,7 @@ def show(meeting_id: int):
         pending=sum(1 for i, _c in roster if i.invited_at is None))
 
 
-def _act(meeting_id: int, work, action: str | None, done: str):
+def _act(meeting_id: int, work, action: str | None, done: str | Callable[[dict], str]):
     settings, at = services().settings, now()
     try:
         with services().database.write() as db:
@@ -140,7 +141,7 @@ def _act(meeting_id: int, work, action: str | None, done: str):
     except service.MeetingError as error:
         flash(error.text(_), "error")
     else:
-        flash(_(done))
+        flash(_(done(details) if callable(done) else done))
     return redirect(url_for("meetings.show", meeting_id=meeting_id))
 
 
@@ -164,9 +165,13 @@ def change(meeting_id: int):
         result = service.change(
             db, meeting, settings, at, local_start=_local(start) if start else None,
             place=form_texts("place") or None,
-            duration_minutes=_int("duration", None, 1, 24 * 60))
-        return {"told": result.sent}
-    return _act(meeting_id, work, "meeting.change", "dash.meeting.changed")
+            duration_minutes=_int("duration", None, 1, 24 * 60),
+            title=form_texts("title") or None)
+        return {"told": result.sent} if result is not None else {"told": 0, "quiet": True}
+
+    def done(details: dict) -> str:
+        return "dash.meeting.saved_quietly" if details.get("quiet") else "dash.meeting.changed"
+    return _act(meeting_id, work, "meeting.change", done)
 
 
 @bp.post("/<int:meeting_id>/cancel")

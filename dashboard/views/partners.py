@@ -1,5 +1,6 @@
-"""Referral partners (admins only): the list, a new partner, and disabling one. Audited
-as `mashwara partners add` is; a partner's address is written here and never shown."""
+"""Referral partners (admins only): the list, a new partner, disabling one and enabling
+it again. Audited as `mashwara partners add` is; a partner's address is written here and
+never shown."""
 
 from __future__ import annotations
 
@@ -94,4 +95,16 @@ def disable(partner_id: int):
             record(db, "partner.disable", "partner", partner.id)
         name = partner.name
     flash(_("dash.partner.disabled_done", name=name))
+    return redirect(url_for("partners.index"))
+
+
+@bp.post("/<int:partner_id>/enable")
+@require("partners.manage")
+def enable(partner_id: int):
+    with services().database.write() as db:
+        partner = get_or_404(db, Partner, partner_id)
+        if referrals.enable_partner(partner):
+            record(db, "partner.enable", "partner", partner.id)
+        name = partner.name
+    flash(_("dash.partner.enabled_done", name=name))
     return redirect(url_for("partners.index"))
