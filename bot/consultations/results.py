@@ -74,14 +74,14 @@ def _numbers(counted: dict, below: int) -> dict:
 def _finest(db: Session, consultation_id: int):
     """Responses, and options chosen, per (province, role, language, channel): one
     grouped pass each, added up per dimension in Python. The groups are at most the
-    places times roles, languages and channels, however many answered."""
+    places times roles, languages and channels, however many answered. An answer
+    carries its response's four (copied when written), so the second pass joins nothing."""
     dims = [getattr(ConsultationResponse, dimension) for dimension in DIMENSIONS]
     people = db.execute(select(*dims, func.count()).where(
         ConsultationResponse.consultation_id == consultation_id).group_by(*dims))
+    dims = [getattr(ConsultationAnswer, dimension) for dimension in DIMENSIONS]
     chosen = db.execute(
         select(*dims, ConsultationAnswer.question, ConsultationAnswer.option, func.count())
-        .select_from(ConsultationAnswer)
-        .join(ConsultationResponse, ConsultationResponse.id == ConsultationAnswer.response_id)
         .where(ConsultationAnswer.consultation_id == consultation_id,
                ConsultationAnswer.option.is_not(None))
         .group_by(*dims, ConsultationAnswer.question, ConsultationAnswer.option))

@@ -101,6 +101,11 @@ class ConsultationAnswer(Base):
     option: Mapped[str | None] = mapped_column(String(32))
     number: Mapped[int | None] = mapped_column(Integer)
     text: Mapped[str | None] = mapped_column(Encrypted)
+    # The response's, copied when written: the breakdowns count answers without a join.
+    province: Mapped[str | None] = mapped_column(String(64))
+    role: Mapped[str | None] = mapped_column(String(32))
+    language: Mapped[str | None] = mapped_column(String(8))
+    channel: Mapped[str | None] = mapped_column(String(16))
 
 
 class RecommendationStatus:
