@@ -3,8 +3,9 @@ of the same rows, on SQLite and PostgreSQL in the same run.
 
 Each response answers four questions (a choice, a yes/no, a number, a free text), so N
 responses are 4N answer rows; responses spread over 34 provinces, 4 roles, 5 languages
-and 2 channels; each answer carries its response's province, role, language and channel,
-as the service writes it. Timed, best of five rounds, the three taken in turns:
+and 2 channels; a response's answers are stored together and carry its province, role,
+language and channel, as the service writes them. Timed, best of five rounds, the three
+taken in turns:
 
   bare     SELECT question, option, count(*) ... GROUP BY question, option
   results  bot.consultations.results.results (counts, number summary, the free texts
@@ -64,6 +65,7 @@ UNION ALL SELECT 'r' || i, 'enough', :cid, CASE WHEN i % 3 = 0 THEN 'no' ELSE 'y
        NULL, NULL FROM n
 UNION ALL SELECT 'r' || i, 'days', :cid, NULL, 1 + i % 30, NULL FROM n
 UNION ALL SELECT 'r' || i, 'idea', :cid, NULL, NULL, :idea FROM n
+ORDER BY 1
 """
 # Each answer carries its response's province, role, language and channel, as
 # service.record writes them.

@@ -5,6 +5,10 @@ answer row itself spares the join to the responses, the bulk of the results page
 at 100,000 answers. They are what the response row holds (for an anonymous answer too),
 nothing more: copied for the answers already stored.
 
+On PostgreSQL, statistics on how those columns go together: without them the planner
+multiplies each column's distinct values, expects tens of thousands of groups where there
+are hundreds, and counts the breakdowns in one process instead of in parallel.
+
 Revision ID: 0017
 Revises: 0016
 """
@@ -18,6 +22,13 @@ branch_labels = None
 depends_on = None
 
 COLUMNS = (("province", 64), ("role", 32), ("language", 8), ("channel", 16))
+GROUPS = "province, role, language, channel"
+STATISTICS = {"st_consultation_answers_groups": f"{GROUPS}, question, option",
+              "st_consultation_responses_groups": GROUPS}
+
+
+def _table(name: str) -> str:
+    return name.removeprefix("st_").removesuffix("_groups")
 
 
 def upgrade() -> None:
@@ -27,9 +38,15 @@ def upgrade() -> None:
     for name, _length in COLUMNS:
         op.execute(f"UPDATE consultation_answers SET {name} = (SELECT r.{name} FROM"
                    " consultation_responses r WHERE r.id = consultation_answers.response_id)")
+    if op.get_bind().dialect.name == "postgresql":
+        for name, columns in STATISTICS.items():
+            op.execute(f"CREATE STATISTICS {name} (ndistinct) ON {columns} FROM {_table(name)}")
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for name in STATISTICS:
+            op.execute(f"DROP STATISTICS {name}")
     with op.batch_alter_table("consultation_answers", schema=None) as batch_op:
         for name, _length in reversed(COLUMNS):
             batch_op.drop_column(name)
