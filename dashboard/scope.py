@@ -94,6 +94,15 @@ def _contacts(area: Area):
     return select(Contact.id).where(_by_place(area, Contact.province, Contact.id))
 
 
+def _answers_in(area: Area):
+    """An answer carries its response's province (copied when written): from a member of
+    one of the groups, though, is known from the (named) response."""
+    members = select(ConsultationResponse.id).where(
+        ConsultationResponse.contact_id.in_(_members(area)))
+    return or_(_by_place(area, ConsultationAnswer.province),
+               *([ConsultationAnswer.response_id.in_(members)] if area.groups else []))
+
+
 def _broadcast_ids(db: Session, area: Area) -> list[int]:
     """Broadcasts whose audience names a province or a group of the area."""
     wanted_p, wanted_g = set(area.provinces), set(area.groups)
@@ -113,8 +122,6 @@ def criteria(area: Area, broadcast_ids: list[int]) -> list:
     reports = select(Report.code).where(_by_place(area, Report.province, Report.contact_id))
     conversations = select(Conversation.id).where(
         _by_place(area, Conversation.province, Conversation.contact_id))
-    responses = select(ConsultationResponse.id).where(
-        _by_place(area, ConsultationResponse.province, ConsultationResponse.contact_id))
     meetings = select(Invitation.meeting_id).where(Invitation.contact_id.in_(contacts))
     rules = [
         (Contact, _by_place(area, Contact.province, Contact.id)),
@@ -134,7 +141,7 @@ def criteria(area: Area, broadcast_ids: list[int]) -> list:
         (ConsultationRecipient, ConsultationRecipient.contact_id.in_(contacts)),
         (ConsultationResponse, _by_place(area, ConsultationResponse.province,
                                          ConsultationResponse.contact_id)),
-        (ConsultationAnswer, ConsultationAnswer.response_id.in_(responses)),
+        (ConsultationAnswer, _answers_in(area)),
     ]
     return [with_loader_criteria(entity, clause, include_aliases=True)
             for entity, clause in rules]

@@ -151,6 +151,32 @@ def test_consultation_results_count_only_the_areas_answers(app, services, time_m
     assert "Idea 0" not in str(herat)
 
 
+def test_a_group_scope_counts_its_members_answers_wherever_they_live(app, services,
+                                                                     time_machine):
+    """The answers carry their response's province; a group's member is known from the
+    response, so their answers count although Balkh is not in the area."""
+    from bot.contacts.imports import add_member, group_by_name
+    from tests.consulting import OPEN, create
+    from tests.test_consultation_results import PEOPLE, answer
+
+    time_machine.move_to(OPEN, tick=False)
+    create(services)
+    answer(services, PEOPLE)  # contacts 1-5 from Balkh answer Idea 0-4
+    viewer_id, _ = make_user(services, "coordinator", email="shura@example.org")
+    with services.database.write() as db:
+        from bot.accounts.service import set_scope
+
+        shura = group_by_name(db, "Dand shura")
+        add_member(db, shura, 1)
+        set_scope(db, db.get(User, viewer_id), [], [shura.id])
+    found = app.test_client().get("/api/v1/consultations/1/results",
+                                  headers=bearer(_token_of(services, viewer_id))).get_json()
+    assert found["responses"] == "fewer than 5"
+    assert set(found["breakdowns"]["province"]["responses"]) == {"balkh"}
+    [source] = found["breakdowns"]["province"]["options"]["source"].values()
+    assert source == {"balkh": "fewer than 5"}
+
+
 def test_a_scoped_account_announces_only_to_its_area(app, services):
     """The send happens later, outside any request: the audience itself must lie inside
     the area (the dashboard's composer and the API alike)."""

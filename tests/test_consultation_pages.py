@@ -54,6 +54,37 @@ def test_a_wrong_consultation_names_the_field(app, services):
     assert page.status_code == 422 and "Not valid YAML" in page.get_data(as_text=True)
 
 
+def test_the_editors_live_counts_are_the_previews_and_name_a_wrong_field(app, services):
+    client = signed_in(app, services, "coordinator")
+    token = csrf(client, "/dashboard/consultations/new")
+    source = EXAMPLE.read_text(encoding="utf-8")
+    live = client.post("/dashboard/consultations/measure",
+                       data={"source": source, "csrf_token": token})
+    assert live.status_code == 200 and live.is_json
+    rows = {(r["question"], r["language_name"], r["encoding"], r["segments_shown"])
+            for r in live.get_json()["rows"]}
+    preview = client.post("/dashboard/consultations/preview",
+                          data={"source": source, "csrf_token": token})
+    shown = set(re.findall(r"<tr><td><bdi>(\w+)</bdi></td><td>([^<]+)</td>.*?"
+                           r'<bdi dir="ltr">([\w-]+)</bdi></td><td class="num segments">(\d+)',
+                           preview.get_data(as_text=True), re.S))
+    assert rows == shown and len(rows) == 20
+    wrong = client.post("/dashboard/consultations/measure", data={
+        "source": "name: x\ntitle: X\nquestions: []\n", "csrf_token": token})
+    assert wrong.status_code == 422
+    assert wrong.get_json() == {"error": "questions: 1 to 10 questions"}
+    broken = client.post("/dashboard/consultations/measure",
+                         data={"source": "name: [", "csrf_token": token})
+    assert broken.status_code == 422 and "Not valid YAML" in broken.get_json()["error"]
+    assert client.post("/dashboard/consultations/measure",
+                       data={"source": source}).status_code == 400  # no CSRF token
+    viewer = signed_in(app, services, "viewer")
+    token = csrf(viewer, "/dashboard/consultations/")
+    assert viewer.post("/dashboard/consultations/measure", data={
+        "source": source, "csrf_token": token}).status_code == 403
+    assert stored(services) == 0
+
+
 def test_send_from_the_page_and_results_suppressed_with_charts(app, services):
     client = signed_in(app, services, "coordinator")
     client.post("/dashboard/consultations/", data={

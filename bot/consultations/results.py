@@ -71,26 +71,28 @@ def _numbers(counted: dict, below: int) -> dict:
             "max": rows[-1][0]}
 
 
-def _finest(db: Session, consultation_id: int):
-    """Responses, and options chosen, per (province, role, language, channel): one
-    grouped pass each, added up per dimension in Python. The groups are at most the
-    places times roles, languages and channels, however many answered."""
+def _people(db: Session, consultation_id: int) -> list:
+    """Responses per (province, role, language, channel): one grouped pass, whose groups
+    are at most the places times roles, languages and channels however many answered."""
     dims = [getattr(ConsultationResponse, dimension) for dimension in DIMENSIONS]
-    people = db.execute(select(*dims, func.count()).where(
-        ConsultationResponse.consultation_id == consultation_id).group_by(*dims))
-    chosen = db.execute(
+    return db.execute(select(*dims, func.count()).where(
+        ConsultationResponse.consultation_id == consultation_id).group_by(*dims)).all()
+
+
+def _chosen(db: Session, consultation_id: int):
+    """Options chosen per (province, role, language, channel) in one grouped pass; an
+    answer carries its response's four (copied when written), so it joins nothing."""
+    dims = [getattr(ConsultationAnswer, dimension) for dimension in DIMENSIONS]
+    return db.execute(
         select(*dims, ConsultationAnswer.question, ConsultationAnswer.option, func.count())
-        .select_from(ConsultationAnswer)
-        .join(ConsultationResponse, ConsultationResponse.id == ConsultationAnswer.response_id)
         .where(ConsultationAnswer.consultation_id == consultation_id,
                ConsultationAnswer.option.is_not(None))
         .group_by(*dims, ConsultationAnswer.question, ConsultationAnswer.option))
-    return people, chosen
 
 
-def breakdowns(db, consultation_id: int, below: int) -> dict[str, dict]:
-    """Per dimension: responses per group, and per question and option per group."""
-    people, chosen = _finest(db, consultation_id)
+def breakdowns(people, chosen, below: int) -> dict[str, dict]:
+    """Per dimension: responses per group, and per question and option per group, added
+    up in Python from the finest groups (`_people`, `_chosen`)."""
     responses = {dimension: Counter() for dimension in DIMENSIONS}
     options = {dimension: {} for dimension in DIMENSIONS}
     for *groups, n in people:
@@ -126,8 +128,9 @@ def results(db: Session, consultation: Consultation, *, below: int,
     """`texts_shown`: how many free-text answers to read (None: all, for exports)."""
     cid = consultation.id
     sent = db.scalar(select(func.count()).where(ConsultationRecipient.consultation_id == cid))
-    responses = db.scalar(select(func.count())
-                          .where(ConsultationResponse.consultation_id == cid))
+    people = _people(db, cid) if with_breakdowns else None
+    responses = (sum(row[-1] for row in people) if people is not None else db.scalar(
+        select(func.count()).where(ConsultationResponse.consultation_id == cid)))
     counts = _counts(db, cid)
     questions = []
     for question in consultation.definition["questions"]:
@@ -151,7 +154,7 @@ def results(db: Session, consultation: Consultation, *, below: int,
               "responses": cell(responses, below), "response_rate": rate,
               "suppress_below": below, "questions": questions}
     if with_breakdowns:
-        result["breakdowns"] = breakdowns(db, cid, below)
+        result["breakdowns"] = breakdowns(people, _chosen(db, cid), below)
     return result
 
 

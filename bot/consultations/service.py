@@ -240,7 +240,9 @@ def record(db: Session, consultation: Consultation, contact: Contact, *, channel
             response_id=response.id, question=key, consultation_id=consultation.id,
             option=value if kind in ("choice", "yesno") else None,
             number=value if kind == "number" else None,
-            text=(value or None) if kind == "text" else None))
+            text=(value or None) if kind == "text" else None,
+            province=response.province, role=response.role, language=response.language,
+            channel=response.channel))
     db.execute(update(ConsultationRecipient).where(
         ConsultationRecipient.consultation_id == consultation.id,
         ConsultationRecipient.contact_id == contact.id).values(answered=True))

@@ -12,12 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from bot.core.clock import now
 from bot.core.crypto import Encrypted
 from bot.store.base import Base
+
+# Who answered, as the results' breakdowns group it.
+GROUPS = ("province", "role", "language", "channel")
 
 
 class ConsultationStatus:
@@ -73,6 +76,8 @@ def response_id() -> str:
 
 class ConsultationResponse(Base):
     __tablename__ = "consultation_responses"
+    # In the breakdowns' order: responses per group are counted without a sort.
+    __table_args__ = (Index("ix_consultation_responses_groups", "consultation_id", *GROUPS),)
 
     id: Mapped[str] = mapped_column(String(16), primary_key=True, default=response_id)
     consultation_id: Mapped[int] = mapped_column(
@@ -92,6 +97,11 @@ class ConsultationAnswer(Base):
     """One answer: an option's key (choice, yes/no), a number, or a text (encrypted)."""
 
     __tablename__ = "consultation_answers"
+    # The options chosen per group, read in order from the index alone (numbers and
+    # texts are counted from the table).
+    __table_args__ = (Index("ix_consultation_answers_chosen", "consultation_id", *GROUPS,
+                            "question", "option", sqlite_where=text("option IS NOT NULL"),
+                            postgresql_where=text("option IS NOT NULL")),)
 
     response_id: Mapped[str] = mapped_column(
         ForeignKey("consultation_responses.id", ondelete="CASCADE"), primary_key=True)
@@ -101,6 +111,11 @@ class ConsultationAnswer(Base):
     option: Mapped[str | None] = mapped_column(String(32))
     number: Mapped[int | None] = mapped_column(Integer)
     text: Mapped[str | None] = mapped_column(Encrypted)
+    # The response's, copied when written: the breakdowns count answers without a join.
+    province: Mapped[str | None] = mapped_column(String(64))
+    role: Mapped[str | None] = mapped_column(String(32))
+    language: Mapped[str | None] = mapped_column(String(8))
+    channel: Mapped[str | None] = mapped_column(String(16))
 
 
 class RecommendationStatus:

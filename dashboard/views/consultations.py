@@ -18,11 +18,12 @@ from bot.text.render import as_text
 from dashboard.auth import services
 from dashboard.charts import bars
 from dashboard.i18n import gettext as _
+from dashboard.i18n import number
 from dashboard.nav import NavItem
 from dashboard.page import page_blueprint
 from dashboard.permissions import require
 from dashboard.views.common import actor, get_or_404
-from locales import LANGUAGES, Translator
+from locales import LANGUAGES, NATIVE_NAMES, Translator
 
 bp = page_blueprint("consultations", "/consultations")
 NAV = NavItem(45, "consultations.index", "dash.nav.consultations", "broadcasts.view",
@@ -32,11 +33,11 @@ title: {en: Water in your village, fa: آب در قریه شما}
 questions:
   - key: source
     kind: choice
-    text: {en: Where does your water come from?, fa: آب شما از کجا می‌آید؟}
+    text: {en: "Where does your water come from?", fa: "آب شما از کجا می‌آید؟"}
     options:
       - {key: well, text: {en: Well, fa: چاه}}
       - {key: river, text: {en: River, fa: دریا}}
-  - {key: enough, kind: yesno, text: {en: Is there enough water?, fa: آیا آب کافی است؟}}
+  - {key: enough, kind: yesno, text: {en: "Is there enough water?", fa: "آیا آب کافی است؟"}}
 audience: {}
 closes: 2026-12-31 18:00
 timezone: Asia/Kabul
@@ -111,6 +112,21 @@ def preview():
         return _editor(source, draft, error, 422 if error else 200)
     except spec.SpecError as taken:
         return _editor(source, None, str(taken), 422)
+
+
+@bp.post("/measure")
+@require("broadcasts.send")
+def measure():
+    """The editor's live counts: each question's SMS per language, as `preview` shows
+    them, for the draft typed so far; or the error naming its field (422)."""
+    draft, error = _check(request.form.get("source", ""))
+    if error:
+        return {"error": error}, 422
+    checked = measured(Consultation(definition=draft.definition),
+                       services().settings.default_language)
+    return {"rows": [m | {"language_name": NATIVE_NAMES[m["language"]],
+                          "characters_shown": number(m["characters"]),
+                          "segments_shown": number(m["segments"])} for m in checked]}
 
 
 @bp.post("/")
