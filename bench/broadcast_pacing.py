@@ -18,18 +18,15 @@ client) to the same fake provider, measured in the same run.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import subprocess
-import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 from sqlalchemy import func, select
 
+from bench.common import neighbours
 from bench.pacing import log_admissions, report, settings_for
 from bot.broadcasts.compose import Draft, store
 from bot.broadcasts.fanout import fan_out
@@ -85,19 +82,6 @@ def reply_latency(services: Services, channel: str, address: str) -> float:
         if status == Status.SENT:
             return time.monotonic() - started
         time.sleep(0.02)
-
-
-@contextlib.contextmanager
-def neighbours(count: int) -> Iterator[None]:
-    """Processes that keep a core each busy, as other work on a shared server would."""
-    spinning = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
-                for _ in range(count)]
-    try:
-        yield
-    finally:
-        for process in spinning:
-            process.kill()
-            process.wait()
 
 
 def cpu() -> float:

@@ -23,7 +23,7 @@ from bot.services import Services
 from bot.store import Base
 from tests.builders import running, web_app
 
-pytest_plugins = ["tests.fakes.fixtures"]
+pytest_plugins = ["tests.fakes.fixtures", "tests.browser"]
 
 PG_SERVER = os.environ.get("MASHWARA_TEST_PG", "postgresql://root@127.0.0.1:5432/postgres")
 TEST_KEY = Fernet.generate_key().decode()

@@ -9,11 +9,10 @@ from bot.accounts.service import set_scope
 from bot.conversations.service import open_for
 from bot.core.clock import now
 from bot.store import Contact, User
+from tests.browser import shot, sign_in
 from tests.builders import make_contact
 from tests.dashboard_builders import make_user
 from tests.dashboard_work import make_report
-from tests.test_dashboard_e2e import _shot, live_url, page  # noqa: F401  (fixtures)
-from tests.test_followup_e2e import sign_in
 
 
 def work_in(services, province: str, name: str) -> str:
@@ -30,7 +29,7 @@ def limited(services, email: str, province: str) -> None:
         set_scope(db, db.get(User, user_id), [province], [])
 
 
-def seen(page, live_url) -> str:  # noqa: F811
+def seen(page, live_url) -> str:
     """The text of the reports, conversations and contacts lists, as this account sees them."""
     texts = []
     for path in ("reports/", "conversations/", "contacts/"):
@@ -39,7 +38,7 @@ def seen(page, live_url) -> str:  # noqa: F811
     return "\n".join(texts)
 
 
-def test_a_kabul_coordinator_sees_none_of_takhars_work(page, live_url, services):  # noqa: F811
+def test_a_kabul_coordinator_sees_none_of_takhars_work(page, live_url, services):
     kabul = work_in(services, "kabul", "Karima Kabuli")
     takhar = work_in(services, "takhar", "Tamana Takhari")
     limited(services, "kabul@example.org", "kabul")
@@ -50,7 +49,7 @@ def test_a_kabul_coordinator_sees_none_of_takhars_work(page, live_url, services)
     mine = seen(page, live_url)
     assert kabul in mine and "Karima Kabuli" in mine
     assert takhar not in mine and "Tamana" not in mine
-    _shot(page, "scope-kabul-contacts")
+    shot(page, "scope-kabul-contacts")
     assert page.goto(f"{live_url}/dashboard/reports/{takhar}").status == 404
     page.goto(f"{live_url}/dashboard/overview/")
     page.console_errors.clear()  # the browser's lines for that 404 and its /favicon.ico
@@ -60,5 +59,5 @@ def test_a_kabul_coordinator_sees_none_of_takhars_work(page, live_url, services)
     everything = seen(page, live_url)
     assert kabul in everything and takhar in everything
     assert "Karima Kabuli" in everything and "Tamana Takhari" in everything
-    _shot(page, "scope-unscoped-contacts")
+    shot(page, "scope-unscoped-contacts")
     assert page.console_errors == []

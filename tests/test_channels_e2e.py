@@ -5,22 +5,15 @@ question comes from app.js: the page's CSP allows no inline script)."""
 from __future__ import annotations
 
 from bot.channels import table
-from tests.dashboard_builders import PASSWORD, make_user
-from tests.test_dashboard_e2e import _shot, live_url, page  # noqa: F401  (fixtures)
+from tests.browser import language, shot, sign_in
+from tests.dashboard_builders import make_user
 
 
-def test_an_admin_adds_then_removes_a_channel_in_arabic(page, live_url, services):  # noqa: F811
+def test_an_admin_adds_then_removes_a_channel_in_arabic(page, live_url, services):
     _, email = make_user(services, "admin")
-    page.set_default_timeout(15_000)
-    page.goto(f"{live_url}/dashboard/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.card button[type=submit]")
-    page.wait_for_url("**/dashboard/**")
-    page.select_option("#language-switch", "ar")
-    page.wait_for_selector("html[dir=rtl][lang=ar]")
-
-    page.goto(f"{live_url}/dashboard/channels/")
+    sign_in(page, live_url, email, "/dashboard/channels/")
+    language(page, "ar")
+    assert page.locator("html[dir=rtl]").count() == 1
     form = page.locator("#add-channel")
     form.locator("select[name=kind]").select_option("kannel")
     form.locator("input[name=name]").fill("roshan")
@@ -31,7 +24,7 @@ def test_an_admin_adds_then_removes_a_channel_in_arabic(page, live_url, services
     form.locator("button[type=submit]").click()
     page.wait_for_url("**/dashboard/channels/roshan")
     assert "أُضيفت القناة roshan" in page.content()
-    _shot(page, "channels-01-added-ar")
+    shot(page, "channels-01-added-ar")
 
     remove = page.locator("form[action$='/roshan/remove'] button")
     page.once("dialog", lambda dialog: dialog.dismiss())

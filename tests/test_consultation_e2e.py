@@ -1,5 +1,5 @@
 """A coordinator writes, checks, creates and sends a consultation in a real browser
-(Debian's Chromium driven by Playwright, as tests/test_dashboard_e2e.py does), and reads
+(Debian's Chromium driven by Playwright, set up in tests/browser.py), and reads
 its results with the small counts suppressed."""
 
 from __future__ import annotations
@@ -8,10 +8,10 @@ import threading
 
 import yaml
 
+from tests.browser import shot, sign_in
 from tests.community import person, say_all
 from tests.consulting import example
-from tests.dashboard_builders import PASSWORD, make_user
-from tests.test_dashboard_e2e import _shot, live_url, page  # noqa: F401  (fixtures)
+from tests.dashboard_builders import make_user
 
 
 def answer(people) -> None:
@@ -22,15 +22,10 @@ def answer(people) -> None:
 
 def open_editor(browser_page, base: str, email: str) -> None:
     """Signed in, on the consultation editor."""
-    browser_page.set_default_timeout(15_000)
-    browser_page.goto(f"{base}/dashboard/consultations/new")
-    browser_page.fill("input[name=email]", email)
-    browser_page.fill("input[name=password]", PASSWORD)
-    browser_page.click("form.card button[type=submit]")
-    browser_page.wait_for_url("**/dashboard/consultations/new")
+    sign_in(browser_page, base, email, "/dashboard/consultations/new")
 
 
-def test_a_consultation_from_editor_to_results_in_a_real_browser(page, live_url,  # noqa: F811
+def test_a_consultation_from_editor_to_results_in_a_real_browser(page, live_url,
                                                                   services):
     _, email = make_user(services, "coordinator")
     people = [person(services, lang="fa") for _ in range(6)]
@@ -45,7 +40,7 @@ def test_a_consultation_from_editor_to_results_in_a_real_browser(page, live_url,
     assert fa_first.locator("td.segments").inner_text() == "2"
     assert "UCS-2" in fa_first.inner_text()
     assert page.locator("#costs tbody tr").count() == 1  # six Dari speakers, one channel
-    _shot(page, "consultation-01-preview")
+    shot(page, "consultation-01-preview")
     page.click("#create-consultation")
     page.wait_for_selector("#send-consultation")
     page.click("#send-consultation")
@@ -59,7 +54,7 @@ def test_a_consultation_from_editor_to_results_in_a_real_browser(page, live_url,
     assert source.locator("tr").nth(0).inner_text().split() == ["Well", "5"]
     assert "fewer than 5" in source.locator("tr").nth(1).inner_text()
     assert page.locator("#responses").inner_text() == "6"
-    _shot(page, "consultation-02-results")
+    shot(page, "consultation-02-results")
     assert page.console_errors == []
 
 
@@ -76,7 +71,7 @@ questions:
       en: Is there enough water"""
 
 
-def test_the_editor_counts_each_question_as_the_coordinator_types(page, live_url,  # noqa: F811
+def test_the_editor_counts_each_question_as_the_coordinator_types(page, live_url,
                                                                    services):
     _, email = make_user(services, "coordinator")
     open_editor(page, live_url, email)
@@ -99,7 +94,7 @@ def test_the_editor_counts_each_question_as_the_coordinator_types(page, live_url
     page.wait_for_selector("#live-sms[data-state=error]")
     assert live.locator("#live-error").inner_text() == \
         "questions[2].kind: one of choice, yesno, number, text"
-    _shot(page, "consultation-03-live-counts")
+    shot(page, "consultation-03-live-counts")
     # The browser notes the draft's 422 (a wrong draft is answered so); nothing else.
     assert {e.split(": ", 1)[1] for e in page.console_errors} <= {
         "the server responded with a status of 422 (UNPROCESSABLE ENTITY)"}

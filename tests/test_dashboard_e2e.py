@@ -1,59 +1,15 @@
-"""End to end in a real browser: Debian's Chromium, headless, driven by Playwright (no
-browser download: `executable_path`). The real app is served by werkzeug on a loopback
-port. Screenshots go to test-artifacts/."""
+"""End to end in a real browser (tests/browser.py): a coordinator works in Dari, and runs a
+meeting, a broadcast and a report. Screenshots go to test-artifacts/."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import threading
-from pathlib import Path
-
-import pytest
-from werkzeug.serving import make_server
 
 from bot.core.clock import now
 from bot.text.segments import count
+from tests.browser import shot, sign_in
 from tests.dashboard_builders import PASSWORD, make_user
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-
-
-@pytest.fixture
-def live_url(app):
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-
-
-@pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (dev.py test does "
-                    "this when it runs as root)")
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        opened = context.new_page()
-        errors: list[str] = []
-        opened.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        opened.console_errors = errors
-        yield opened
-        context.close()
-        browser.close()
-
-
-def _shot(page, name: str) -> None:
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def test_a_coordinator_works_in_dari_in_a_real_browser(page, live_url, services):
@@ -66,12 +22,12 @@ def test_a_coordinator_works_in_dari_in_a_real_browser(page, live_url, services)
     page.fill("input[name=password]", PASSWORD)
     page.click("form.card button[type=submit]")
     page.wait_for_url("**/dashboard/overview/")
-    _shot(page, "01-overview-en")
+    shot(page, "01-overview-en")
 
     page.select_option("#language-switch", "fa")  # app.js submits the switcher itself
     page.wait_for_selector("html[dir=rtl][lang=fa]")
     assert page.locator("nav a").first.inner_text() == "خلاصه"
-    _shot(page, "02-overview-fa-rtl")
+    shot(page, "02-overview-fa-rtl")
 
     page.goto(f"{live_url}/dashboard/contacts/new")
     page.fill("form.card input[name=phone]", "+93 700 222 333")
@@ -81,7 +37,7 @@ def test_a_coordinator_works_in_dari_in_a_real_browser(page, live_url, services)
     page.select_option("form.card select[name=role]", "shura")
     page.click("form.card button[type=submit]")
     page.wait_for_selector("h1 >> text=مریم")
-    _shot(page, "03-contact-added")
+    shot(page, "03-contact-added")
 
     page.goto(f"{live_url}/dashboard/simulator/")
     page.select_option("form.card select[name=language]", "fa")
@@ -90,7 +46,7 @@ def test_a_coordinator_works_in_dari_in_a_real_browser(page, live_url, services)
     reply = page.locator("ol.chat li.from-bot").first
     reply.wait_for()
     assert reply.inner_text().strip()
-    _shot(page, "04-simulator")
+    shot(page, "04-simulator")
 
     for text in ("سلام " * 15, "Meeting at 10 {room 4} €5 " * 7, "ok", "😀" * 40):
         page.fill("#sim-text", text)
@@ -102,7 +58,7 @@ def test_a_coordinator_works_in_dari_in_a_real_browser(page, live_url, services)
 
     page.goto(f"{live_url}/dashboard/messages/")
     assert page.locator("table.messages td.text >> text=سلام").count() >= 1
-    _shot(page, "05-messages")
+    shot(page, "05-messages")
     assert page.console_errors == []  # nothing blocked by the CSP, no script errors
 
 
@@ -117,12 +73,7 @@ def test_a_coordinator_runs_a_meeting_a_broadcast_and_a_report(page, live_url, s
     with services.database.write() as db:
         add_member(db, group_by_name(db, "Dand shura"), contact_id)
     code, _ = make_report(services)
-    page.set_default_timeout(15_000)
-    page.goto(f"{live_url}/dashboard/login")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.card button[type=submit]")
-    page.wait_for_url("**/dashboard/overview/")
+    sign_in(page, live_url, email)
 
     page.goto(f"{live_url}/dashboard/meetings/")
     start = (now() + dt.timedelta(days=7)).strftime("%Y-%m-%dT10:00")
@@ -139,7 +90,7 @@ def test_a_coordinator_runs_a_meeting_a_broadcast_and_a_report(page, live_url, s
     assert page.locator("#roster td.rsvp").inner_text() == "Yes"
     assert page.locator("#yes-count").inner_text() == "1"
     assert page.locator("#quorum").inner_text() == "Reached"
-    _shot(page, "06-meeting-roster")
+    shot(page, "06-meeting-roster")
 
     page.goto(f"{live_url}/dashboard/broadcasts/new")
     page.fill("input[name=name]", "Clinic days")
@@ -156,11 +107,11 @@ def test_a_coordinator_runs_a_meeting_a_broadcast_and_a_report(page, live_url, s
     with_hint = count(dari + "\n" + compose_hint("fa"))
     fa_row = page.locator("#versions tr", has_text="دری")
     assert fa_row.locator("td.segments").inner_text() == str(with_hint.segments)
-    _shot(page, "07-broadcast-preview")
+    shot(page, "07-broadcast-preview")
     page.click("#create-broadcast")
     page.wait_for_selector("#progress")
     assert page.locator("#broadcast-status").inner_text() == "Scheduled"
-    _shot(page, "08-broadcast-progress")
+    shot(page, "08-broadcast-progress")
 
     page.goto(f"{live_url}/dashboard/reports/{code}")
     page.select_option("select[name=status]", "reviewing")
@@ -168,7 +119,7 @@ def test_a_coordinator_runs_a_meeting_a_broadcast_and_a_report(page, live_url, s
     page.wait_for_selector("#report-status >> text=being reviewed")
     with services.database.read() as db:
         assert db.get(Report, code).status == "reviewing"
-    _shot(page, "09-report-status")
+    shot(page, "09-report-status")
 
     page.select_option("#language-switch", "fa")
     page.wait_for_selector("html[dir=rtl][lang=fa]")
@@ -177,12 +128,12 @@ def test_a_coordinator_runs_a_meeting_a_broadcast_and_a_report(page, live_url, s
     page.locator("table.list a").first.click()
     page.wait_for_selector("#roster")
     assert page.locator("#roster td.rsvp").inner_text() == "بلی"
-    _shot(page, "10-roster-fa-rtl")
+    shot(page, "10-roster-fa-rtl")
     page.goto(f"{live_url}/dashboard/overview/")
     for panel in ("reports", "feedback", "rsvp", "delivery"):
         assert page.locator(f"#panel-{panel} table").count() >= 1
     assert page.locator("#panel-rsvp td.num").first.inner_text() == "۱ بلی از ۱"
-    _shot(page, "11-overview-panels-fa")
+    shot(page, "11-overview-panels-fa")
     assert page.console_errors == []
 
 

@@ -1,23 +1,22 @@
 """The dashboard's layout in a real browser (Debian's Chromium through Playwright, as in
-test_dashboard_e2e): the navigation on one line at 1280 pixels in English, Dari and
+tests/browser.py): the navigation on one line at 1280 pixels in English, Dari and
 Arabic, its menus, and the broadcast composer's preview beside the form. Screenshots go to
 test-artifacts/layout-*.png."""
 
 from __future__ import annotations
 
+from tests.browser import language, shot, sign_in
 from tests.dashboard_builders import make_user
-from tests.test_dashboard_e2e import _shot, live_url, page  # noqa: F401  (fixtures)
-from tests.test_followup_e2e import language, sign_in
 
 
-def nav_lines(page) -> int:  # noqa: F811
+def nav_lines(page) -> int:
     """How many lines the navigation bar takes: its height over one entry's height."""
     nav = page.locator("header nav").bounding_box()
     entry = page.locator("header nav > a").first.bounding_box()
     return round(nav["height"] / entry["height"])
 
 
-def test_the_navigation_fits_one_line_in_english_dari_and_arabic(page, live_url, services):  # noqa: F811
+def test_the_navigation_fits_one_line_in_english_dari_and_arabic(page, live_url, services):
     _, email = make_user(services, "admin")
     page.set_default_timeout(15_000)
     sign_in(page, live_url, email)
@@ -31,7 +30,7 @@ def test_the_navigation_fits_one_line_in_english_dari_and_arabic(page, live_url,
         header = page.locator("header.top").bounding_box()
         entry = page.locator("header nav > a").first.bounding_box()
         assert header["height"] < 2.5 * entry["height"], code  # the whole bar is one row
-        _shot(page, f"layout-nav-{code}")
+        shot(page, f"layout-nav-{code}")
 
     page.click("nav details[data-section=settings] summary")
     users = page.locator("nav details[data-section=settings] a").first
@@ -41,12 +40,12 @@ def test_the_navigation_fits_one_line_in_english_dari_and_arabic(page, live_url,
     users.wait_for(state="hidden")  # one menu open at a time
     page.keyboard.press("Escape")
     assert page.locator("nav details[open]").count() == 0
-    _shot(page, "layout-nav-menu-ar")
+    shot(page, "layout-nav-menu-ar")
     assert page.console_errors == []
 
 
 def test_the_composer_preview_sits_beside_the_form_or_on_top_when_narrow(
-        page, live_url, services):  # noqa: F811
+        page, live_url, services):
     from tests.builders import make_contact
 
     make_contact(services, lang="ps")
@@ -69,7 +68,7 @@ def test_the_composer_preview_sits_beside_the_form_or_on_top_when_narrow(
     assert button.inner_text() == "Send now"
     page.check("input[name=when][value=at]")
     assert button.inner_text() == "Schedule it"
-    _shot(page, "layout-composer-wide")
+    shot(page, "layout-composer-wide")
 
     page.set_viewport_size({"width": 600, "height": 900})
     page.goto(f"{live_url}/dashboard/broadcasts/new")
@@ -77,11 +76,11 @@ def test_the_composer_preview_sits_beside_the_form_or_on_top_when_narrow(
     pending = page.locator("#preview-pending").bounding_box()
     first = page.locator("#composer .fields").bounding_box()
     assert pending["y"] + pending["height"] <= first["y"]  # on top, on a narrow screen
-    _shot(page, "layout-composer-narrow-ar")
+    shot(page, "layout-composer-narrow-ar")
     assert page.console_errors == []
 
 
-def test_overview_figures_stay_inside_their_cards_in_arabic_and_dari(page, live_url, services):  # noqa: F811
+def test_overview_figures_stay_inside_their_cards_in_arabic_and_dari(page, live_url, services):
     from tests.overview_builders import sent_broadcast
 
     sent_broadcast(services, "Clinic days announcement for every district", "sms",
@@ -104,5 +103,5 @@ def test_overview_figures_stay_inside_their_cards_in_arabic_and_dari(page, live_
                 assert cell.evaluate("e => e.scrollWidth <= e.clientWidth + 1"), (
                     code, cell.inner_text())  # nothing spills out of its cell either
         assert page.locator("#panel-delivery td.unreported").count() == 1
-        _shot(page, f"layout-overview-{code}")
+        shot(page, f"layout-overview-{code}")
     assert page.console_errors == []

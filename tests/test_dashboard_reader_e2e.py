@@ -7,10 +7,9 @@ from __future__ import annotations
 from bot.core.clock import now
 from bot.reports.service import change_status
 from bot.store import Report
+from tests.browser import apart, language, shot, sign_in
 from tests.dashboard_builders import make_user
 from tests.dashboard_work import make_report
-from tests.test_dashboard_e2e import _shot, live_url, page  # noqa: F401  (fixtures)
-from tests.test_followup_e2e import apart, language, sign_in
 
 
 def _reviewing(services) -> str:
@@ -33,7 +32,7 @@ def _arrow_points_from_old_to_new(shown) -> str:
     return glyph
 
 
-def test_the_status_arrow_points_the_reading_way_in_a_real_browser(page, live_url,  # noqa: F811
+def test_the_status_arrow_points_the_reading_way_in_a_real_browser(page, live_url,
                                                                    services):
     _, email = apart(make_user, services, "coordinator")
     code = apart(_reviewing, services)
@@ -46,5 +45,5 @@ def test_the_status_arrow_points_the_reading_way_in_a_real_browser(page, live_ur
         language(page, code_)
         assert _arrow_points_from_old_to_new(page) == "←"
         assert page.locator("#time-zone").is_visible()
-        _shot(page, f"reader-history-{code_}")
+        shot(page, f"reader-history-{code_}")
     assert not page.console_errors

@@ -1,5 +1,5 @@
 """The follow-up in a real browser (Debian's Chromium through Playwright, as in
-test_dashboard_e2e): a named report arrives, the coordinator asks from the report's page,
+tests/browser.py): a named report arrives, the coordinator asks from the report's page,
 the reporter answers, the unread count shows in the navigation, the reply box counts
 segments live, the report is referred after the reporter agreed; an anonymous report's
 question is answered through STATUS and shown. Screenshots in English, Dari and Arabic
@@ -7,35 +7,14 @@ go to test-artifacts/followup-*.png."""
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-
+from tests.browser import apart, language, shot, sign_in
 from tests.community import person
-from tests.dashboard_builders import PASSWORD, make_user
+from tests.dashboard_builders import make_user
 from tests.followup_builders import file_by_sms
-from tests.test_dashboard_e2e import _shot, live_url, page  # noqa: F401  (fixtures)
 from tests.test_referral import add_partner
 
 
-def apart(fn, *args):
-    """Runs the reporter's side in another thread: Playwright's event loop holds this one."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(fn, *args).result()
-
-
-def sign_in(page, live_url, email):  # noqa: F811
-    page.goto(f"{live_url}/dashboard/overview/")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("form.card button[type=submit]")
-    page.wait_for_url("**/dashboard/overview/")
-
-
-def language(page, code):  # noqa: F811
-    page.select_option("#language-switch", code)
-    page.wait_for_selector(f"html[lang={code}]")
-
-
-def test_a_whole_follow_up_in_a_real_browser(page, live_url, services, settings):  # noqa: F811
+def test_a_whole_follow_up_in_a_real_browser(page, live_url, services, settings):
     _, email = apart(make_user, services, "coordinator")
     apart(add_partner, settings)
     sim = apart(lambda: person(services, lang="fa", name="Zarghuna"))
@@ -61,13 +40,13 @@ def test_a_whole_follow_up_in_a_real_browser(page, live_url, services, settings)
     counter = page.locator("#reply-text-count")
     counter.wait_for()
     assert counter.get_attribute("data-encoding") == "UCS-2"
-    _shot(page, "followup-conversation-en")
+    shot(page, "followup-conversation-en")
     page.click("text=Send now")
     page.wait_for_selector("text=Sent: it is on its way to the person.")
     assert apart(sim.replies) == ["تشکر، فردا زنگ می‌زنیم."]
     language(page, "fa")
     assert page.locator("html").get_attribute("dir") == "rtl"
-    _shot(page, "followup-conversation-fa")
+    shot(page, "followup-conversation-fa")
 
     page.goto(f"{live_url}/dashboard/reports/{code}")
     page.select_option("select[name=partner]", label="Legal Aid Kabul")
@@ -78,7 +57,7 @@ def test_a_whole_follow_up_in_a_real_browser(page, live_url, services, settings)
     page.reload()
     page.wait_for_selector("#referrals >> text=شریک شد (تنها گزارش)")
     language(page, "ar")
-    _shot(page, "followup-report-ar")
+    shot(page, "followup-report-ar")
 
     hidden_person = apart(person, services)
     hidden = apart(lambda: file_by_sms(hidden_person, anonymous=True))
@@ -89,5 +68,5 @@ def test_a_whole_follow_up_in_a_real_browser(page, live_url, services, settings)
     apart(hidden_person.say, f"STATUS {hidden} Yes, we moved.")
     page.reload()
     page.wait_for_selector("#questions >> text=Yes, we moved.")
-    _shot(page, "followup-anonymous-ar")
+    shot(page, "followup-anonymous-ar")
     assert page.console_errors == []

@@ -37,9 +37,15 @@ def upgrade() -> None:
     with op.batch_alter_table("consultation_answers", schema=None) as batch_op:
         for name, length in COLUMNS:
             batch_op.add_column(sa.Column(name, sa.String(length=length), nullable=True))
-    for name, _length in COLUMNS:
-        op.execute(f"UPDATE consultation_answers SET {name} = (SELECT r.{name} FROM"
-                   " consultation_responses r WHERE r.id = consultation_answers.response_id)")
+    names = [name for name, _length in COLUMNS]
+    answers = sa.table("consultation_answers", sa.column("response_id"),
+                       *(sa.column(name) for name in names))
+    responses = sa.table("consultation_responses", sa.column("id"),
+                         *(sa.column(name) for name in names))
+    # Answers already stored get their response's values, in one statement.
+    op.execute(answers.update().values({
+        name: sa.select(responses.c[name]).where(responses.c.id == answers.c.response_id)
+        .scalar_subquery() for name in names}))
     op.create_index("ix_consultation_responses_groups", "consultation_responses",
                     ["consultation_id", *GROUPS.split(", ")])
     op.create_index("ix_consultation_answers_chosen", "consultation_answers",
