@@ -173,8 +173,9 @@ def main() -> None:
         print(f"{len(phones)} SMS and {len(chats)} Telegram contacts registered in"
               f" {time.monotonic() - started:.0f} s; {count} of them answer at"
               f" {args.inbound_rate:g}/s", flush=True)
-        with gunicorn("bot.app:create_app()", env, workdir) as base, \
+        with gunicorn("bot.app:create_app()", env, workdir) as web, \
                 contextlib.ExitStack() as stack:
+            base = web.url
             schedule(services, texts={"en": TEXT})
             for n in range(WORKERS):
                 worker = faults.start(["worker"], env, workdir, workdir / f"worker{n}.log")
