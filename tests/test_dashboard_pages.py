@@ -307,3 +307,32 @@ def test_exports_take_filters(app, services):
     assert "In Herat" in text and "In Kabul" not in text
     later = client.get("/dashboard/exports/contacts.csv?since=2999-01-01").get_data(as_text=True)
     assert "In Herat" not in later
+
+
+def test_lists_page_on_keeping_their_filters(app, services, monkeypatch):
+    """Feedback and audit lists, three to a page here: next and previous keep the filter."""
+    import re
+
+    from bot.audit import trail
+    from dashboard.views import audit, feedback
+    from tests.dashboard_work import make_feedback
+
+    monkeypatch.setattr(feedback, "PAGE", 3)
+    monkeypatch.setattr(audit, "PAGE", 3)
+    for n in range(5):
+        make_feedback(services, province="balkh", text=f"The road {n}")
+    make_feedback(services, province="kabul", text="The Kabul clinic")
+    client = signed_in(app, services, "admin")
+    first = client.get("/dashboard/feedback/?province=balkh").get_data(as_text=True)
+    [next_page] = re.findall(r'<p class="pager">\s*<a href="([^"]+)"', first)
+    assert "province=balkh" in next_page and "page=2" in next_page
+    second = client.get(next_page.replace("&amp;", "&")).get_data(as_text=True)
+    assert "The road" in second and "The Kabul clinic" not in second
+    links = re.findall(r'<p class="pager">\s*<a href="([^"]+)">([^<]+)</a>\s*</p>', second)
+    assert len(links) == 1 and "page=1" in links[0][0]  # previous only: the last page
+    with services.database.write() as db:
+        for n in range(4):
+            trail.record(db, "cli:root", "channel.test", "channel", f"link{n}")
+    audited = client.get("/dashboard/audit/?action=channel.test").get_data(as_text=True)
+    [next_page] = re.findall(r'<p class="pager">\s*<a href="([^"]+)"', audited)
+    assert "action=channel.test" in next_page and "page=2" in next_page
