@@ -154,7 +154,7 @@ def test_the_api_adds_changes_tests_and_removes_a_channel(admin_side):
     services, app, sendsms = admin_side
     api, headers = app.test_client(), bearer(make_token(services, "admin"))
     body = {"kind": "smsgate", "name": "phone1", "url": sendsms.url, "username": "U",
-            "password": "P", "per_minute": 30, "prefixes": ["+9379"]}
+            "password": "gateway-pass-71", "per_minute": 30, "prefixes": ["+9379"]}
     created = api.post("/api/v1/channels", json=body, headers=headers)
     assert created.status_code == 201, created.get_json()
     setup = created.get_json()
@@ -174,7 +174,10 @@ def test_the_api_adds_changes_tests_and_removes_a_channel(admin_side):
                        headers=headers)
     assert refused.status_code == 422 and sendsms.requests == []
     assert api.get("/api/v1/channels/nowhere", headers=headers).status_code == 404
+    shown = api.get("/api/v1/channels/phone1", headers=headers).get_data(as_text=True)
+    assert config.signing_key in shown and "gateway-pass-71" not in shown
     viewer = bearer(make_token(services, "coordinator"))
+    assert api.get("/api/v1/channels/phone1", headers=viewer).status_code == 403
     assert api.delete("/api/v1/channels/phone1", headers=viewer).status_code == 403
     assert api.delete("/api/v1/channels/phone1", headers=headers).status_code == 204
     assert table.all_channels(services.database) == []
