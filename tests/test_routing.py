@@ -169,3 +169,24 @@ def test_when_a_channel_is_down_bulk_moves_to_another_in_order(services, links):
     assert down.texts()[-1:] == ["a reply waits for its channel"]
     routing.route(services)
     assert table.get(services.database, "phone1").state == ChannelState.UP
+
+
+def test_a_channel_that_worked_before_stays_down_while_its_link_is(services, links):
+    down, spare = links
+    add(services, "phone1", down, prefixes=("af:roshan",))
+    add(services, "phone2", spare)
+    _, identity_id, _ = make_contact(services, channel="phone1", address="+93799123125")
+    queue(services, identity_id, ["sent while the link was up"])
+    services.dispatcher.run_once(["phone1"])
+    assert down.texts() == ["sent while the link was up"]
+    for n in range(3):  # three people: each one's first message is tried
+        _, someone, _ = make_contact(services, channel="phone1", address=f"+9379912314{n}")
+        queue(services, someone, [f"bulk {n}"])
+    down.fail_for(3600, Fault(status=503, body="Sending failed"))
+    for _ in range(2):
+        services.dispatcher.run_once(["phone1"])
+        due_now(services)
+    routing.route(services)
+    assert table.get(services.database, "phone1").state == ChannelState.DOWN
+    routing.route(services)  # a send from before it went down says nothing of now
+    assert table.get(services.database, "phone1").state == ChannelState.DOWN

@@ -62,7 +62,7 @@ class ChannelConfig:
                    password=row.password, secret=row.secret,
                    signing_key=row.signing_key, sender=row.sender,
                    rate=row.rate, prefixes=tuple(row.prefixes or ()), enabled=row.enabled,
-                   state=row.state)
+                   state=row.state, state_at=row.state_at)
 
 
 @cache
