@@ -151,3 +151,21 @@ def production_hasher():
         time_cost=1, memory_cost=8, parallelism=1)
     yield production
     service.HASHER = production
+
+
+@pytest.fixture
+def empty_database_url(backend, tmp_path):
+    """A store with no tables yet, for the migration tests that build an old schema and
+    upgrade it: an SQLite file, or a PostgreSQL database of its own, dropped after."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path}/old.db"
+        return
+    name = f"mashwara_mig_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_SERVER, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    base = PG_SERVER.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+    try:
+        yield f"{base}/{name}"
+    finally:
+        with psycopg.connect(PG_SERVER, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

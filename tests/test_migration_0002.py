@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import uuid
 
-import psycopg
 from sqlalchemy import text
 
 from bot.core import migrate
 from bot.core.config import Settings
 from bot.services import Services
 from bot.store import Message
-from tests.conftest import PG_SERVER, TEST_KEY
+from tests.conftest import TEST_KEY
 
 LOCATION = [{"type": "location", "latitude": 34.5, "longitude": 69.2}]
 
@@ -33,16 +31,5 @@ def _check(url: str) -> None:
     services.database.dispose()
 
 
-def test_existing_attachments_are_encrypted(backend, tmp_path):
-    if backend == "sqlite":
-        _check(f"sqlite:///{tmp_path}/old.db")
-        return
-    name = f"mashwara_mig_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        base = PG_SERVER.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
-        _check(f"{base}/{name}")
-    finally:
-        with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def test_existing_attachments_are_encrypted(empty_database_url):
+    _check(empty_database_url)

@@ -5,9 +5,7 @@ id is never given to the next person."""
 from __future__ import annotations
 
 import json
-import uuid
 
-import psycopg
 from sqlalchemy import func, select, text
 
 from bot.contacts.erasure import erase_contact, purge_erased
@@ -17,7 +15,7 @@ from bot.core.config import Settings
 from bot.services import Services
 from bot.store import Contact, ConversationSession
 from tests.builders import make_contact
-from tests.conftest import PG_SERVER, TEST_KEY
+from tests.conftest import TEST_KEY
 
 STATE = {"description": "They burned the school in Qarabagh"}
 
@@ -39,24 +37,8 @@ def _check(url: str) -> None:
     services.database.dispose()
 
 
-def _fresh_pg() -> tuple[str, str]:
-    name = f"mashwara_mig_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    base = PG_SERVER.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
-    return name, f"{base}/{name}"
-
-
-def test_existing_session_state_is_encrypted_and_kept(backend, tmp_path):
-    if backend == "sqlite":
-        _check(f"sqlite:///{tmp_path}/old.db")
-        return
-    name, url = _fresh_pg()
-    try:
-        _check(url)
-    finally:
-        with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def test_existing_session_state_is_encrypted_and_kept(empty_database_url):
+    _check(empty_database_url)
 
 
 def test_a_purged_contacts_id_is_not_given_to_the_next_person(services):

@@ -3,14 +3,12 @@ and channel, so the results' breakdowns count them as before (anonymous ones too
 
 from __future__ import annotations
 
-import psycopg
 from sqlalchemy import text
 
 from bot.core import migrate
 from bot.core.config import Settings
 from bot.services import Services
-from tests.conftest import PG_SERVER, TEST_KEY
-from tests.test_migration_0010 import _fresh_pg
+from tests.conftest import TEST_KEY
 
 RESPONSES = (("r1", "balkh", "teacher", "fa", "sms"), ("r2", None, None, "ps", "telegram"))
 
@@ -40,13 +38,5 @@ def _check(url: str) -> None:
     services.database.dispose()
 
 
-def test_stored_answers_get_their_responses_attributes(backend, tmp_path):
-    if backend == "sqlite":
-        _check(f"sqlite:///{tmp_path}/old.db")
-        return
-    name, url = _fresh_pg()
-    try:
-        _check(url)
-    finally:
-        with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+def test_stored_answers_get_their_responses_attributes(empty_database_url):
+    _check(empty_database_url)
