@@ -4,33 +4,14 @@ spec (tests/specs/telegram_botapi_8.2.mock.json, see tests/specs/README.md)."""
 from __future__ import annotations
 
 import asyncio
-import json
 import threading
 
 import pytest
-from telegram.request import HTTPXRequest
 
 from bot.channels.base import OutboundMessage, Verdict
 from bot.channels.telegram.sender import TelegramSender
 from bot.text.render import Choice
 from tests.fakes.prism import RecordingProxy, start_prism
-
-
-class JSONRequest(HTTPXRequest):
-    """The same parameters as a JSON body (the Bot API accepts both; the spec and
-    Prism only JSON). Test-only."""
-
-    async def do_request(self, url, method, request_data=None, *args, **kwargs):
-        if request_data is not None and request_data.contains_files:
-            return await super().do_request(url, method, request_data, *args, **kwargs)
-        params = request_data.parameters if request_data else {}
-        headers = {"User-Agent": self.USER_AGENT}
-        if params:
-            headers["Content-Type"] = "application/json"
-        response = await self._client.request(
-            method=method, url=url, headers=headers,
-            content=json.dumps(params).encode() if params else None)
-        return response.status_code, response.content
 
 
 @pytest.fixture(scope="module")
@@ -55,7 +36,7 @@ MESSAGES = {
 def test_outbound_messages_match_the_bot_api_spec(channel_settings, telegram_mock, text,
                                                   choices):
     settings = channel_settings.with_overrides(telegram_api_url=f"{telegram_mock.url}/bot")
-    sender = TelegramSender(settings, request_class=JSONRequest)
+    sender = TelegramSender(settings)
     message = OutboundMessage(id=1, channel="telegram", address="7001234", text=text,
                               choices=choices)
     before = len(telegram_mock.answers)

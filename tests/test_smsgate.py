@@ -246,7 +246,6 @@ def test_the_phone_offline_then_back_loses_nothing_and_keeps_the_order(public_se
     gateway.fail(status=503, body={"message": "Queue limits exceeded; ensure device is online"})
     gateway.fail(drop=True)
     dispatcher = public_services.dispatcher
-    dispatcher.senders["phone1"]._client.timeout = 2.0
     for _ in range(2):
         dispatcher.run_once(["phone1"])
         with public_services.database.write() as db:  # retries due now, not in seconds

@@ -54,5 +54,6 @@ def enqueue(
     }).scalar_one()
 
 
-def choices_of(row: Message) -> tuple[Choice, ...]:
+def choices_of(row) -> tuple[Choice, ...]:
+    """A row's buttons (an ORM `Message` or a Core row with a `choices` column)."""
     return tuple(Choice(c["key"], c["label"]) for c in row.choices or ())

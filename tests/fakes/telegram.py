@@ -20,12 +20,15 @@ class FakeTelegram(FakeServer):
         return [r for r in self.requests if r.path.rsplit("/", 1)[-1] == method]
 
     def sent(self) -> list[dict]:
-        """sendMessage parameters, with reply_markup decoded."""
+        """sendMessage parameters, with reply_markup decoded and chat_id as a string
+        (the Bot API takes either, a form sends a string and JSON a number)."""
         out = []
         for request in self.calls("sendMessage"):
             params = dict(request.params)
             if isinstance(params.get("reply_markup"), str):
                 params["reply_markup"] = json.loads(params["reply_markup"])
+            if "chat_id" in params:
+                params["chat_id"] = str(params["chat_id"])
             out.append(params)
         return out
 

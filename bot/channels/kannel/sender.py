@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import logging
 
-import httpx
-
+from bot.channels import http
 from bot.channels.base import OutboundMessage, Pace, SendResult
 from bot.channels.table import KANNEL_DLR_MASK, ChannelConfig, base_path
-from bot.channels.wire import EVENT_HOOKS
 from bot.text import segments
 from bot.text.render import as_text
 
@@ -36,7 +34,7 @@ class KannelSender:
         self.pace = Pace(config.rate)
         public = public_url.rstrip("/")
         self.status_url = public + base_path(config) + "/status" if public else None
-        self._client = httpx.AsyncClient(timeout=timeout, event_hooks=EVENT_HOOKS)
+        self._http = http.Http(http.CHANNEL_CONNECTIONS, timeout, f"kannel-{config.name}")
 
     @staticmethod
     def body(message: OutboundMessage) -> str:
@@ -63,22 +61,23 @@ class KannelSender:
 
     async def send(self, message: OutboundMessage) -> SendResult:
         try:
-            response = await self._client.get(self.config.url, params=self.params(message))
-        except httpx.HTTPError as error:
+            response = await self._http.request("GET", self.config.url,
+                                                fields=self.params(message))
+        except http.HTTPError as error:
             return SendResult.retry(f"{type(error).__name__}", code="network")
         answer = response.text.strip()[:200]
-        if response.status_code in ACCEPTED:
+        if response.status in ACCEPTED:
             return SendResult.sent(external_id(message.id),
                                    segments=self.cost(message))
-        if response.status_code >= 500 or response.status_code == 429:
+        if response.status >= 500 or response.status == 429:
             # 503 "Sending failed": bearerbox is down or its queue is full.
             return SendResult.retry(answer or "kannel unavailable",
-                                    code=str(response.status_code))
+                                    code=str(response.status))
         # 4xx: bad credentials, a number Kannel refuses, no route to an SMSC.
-        return SendResult.failed(answer or "refused by kannel", code=str(response.status_code))
+        return SendResult.failed(answer or "refused by kannel", code=str(response.status))
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        self._http.close()
 
 
 def build(config: ChannelConfig, public_url: str) -> KannelSender:

@@ -6,17 +6,22 @@ Cloud, Private-server or the phone's Local Server mode (`--url` names the API ro
 Each message carries its own id (`mw-<row id>`), so a retry after a timeout is
 answered 409 "already exists" rather than sent twice, and the delivery webhooks
 (`sms:sent`, `sms:delivered`, `sms:failed`) name it. The phone splits long texts itself:
-the cost is the segment count. Plain HTTP (httpx) rather than the `android-sms-gateway`
-client: the calls are two, and the contract test holds them to the published spec.
+the cost is the segment count. Plain HTTP (`bot.channels.http` to send, httpx to
+register) rather than the `android-sms-gateway` client: the calls are two, and the
+contract test holds them to the published spec.
 """
 
 from __future__ import annotations
 
-import httpx
+import http.client
+import json
 
+import httpx
+import urllib3
+
+from bot.channels import http as wire_http
 from bot.channels.base import OutboundMessage, Pace, SendResult
 from bot.channels.table import ChannelConfig, inbound_urls
-from bot.channels.wire import EVENT_HOOKS
 from bot.text import segments
 from bot.text.render import as_text
 
@@ -38,9 +43,10 @@ class SmsGateSender:
         self.channel = config.name
         self.config = config
         self.pace = Pace(config.rate)
-        self._client = httpx.AsyncClient(
-            timeout=timeout, auth=(config.username or "", config.password or ""),
-            event_hooks=EVENT_HOOKS)
+        self._headers = {"Content-Type": "application/json", **urllib3.make_headers(
+            basic_auth=f"{config.username or ''}:{config.password or ''}")}
+        self._http = wire_http.Http(wire_http.CHANNEL_CONNECTIONS, timeout,
+                                    f"smsgate-{config.name}")
 
     @staticmethod
     def body(message: OutboundMessage) -> str:
@@ -56,26 +62,29 @@ class SmsGateSender:
     async def send(self, message: OutboundMessage) -> SendResult:
         url = self.config.url.rstrip("/") + "/messages"
         try:
-            response = await self._client.post(url, json=self.payload(message))
-        except httpx.HTTPError as error:  # the phone offline, the server unreachable
+            response = await self._http.request(
+                "POST", url, body=json.dumps(self.payload(message)).encode(),
+                headers=self._headers)
+        except wire_http.HTTPError as error:  # the phone offline, the server unreachable
             return SendResult.retry(type(error).__name__, code="network")
-        code = str(response.status_code)
-        if response.status_code in (200, 201, 202, 409):  # 409: taken on an earlier try
+        code = str(response.status)
+        if response.status in (200, 201, 202, 409):  # 409: taken on an earlier try
             return SendResult.sent(external_id(message.id), segments=self.cost(message))
-        if response.status_code >= 500 or response.status_code == 429:
+        if response.status >= 500 or response.status == 429:
             # 503: "queue limits exceeded; ensure device is online"
             return SendResult.retry(_error(response), code=code)
         return SendResult.failed(_error(response), code=code)
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        self._http.close()
 
 
-def _error(response: httpx.Response) -> str:
+def _error(response: wire_http.Response) -> str:
+    reason = http.client.responses.get(response.status, "")
     try:
-        return str(response.json().get("message", ""))[:200] or response.reason_phrase
-    except ValueError:
-        return response.text[:200] or response.reason_phrase
+        return str(response.json().get("message", ""))[:200] or reason
+    except (ValueError, AttributeError):
+        return response.text[:200] or reason
 
 
 def register_webhooks(config: ChannelConfig, public_url: str, timeout: float = 20.0) -> int:

@@ -1,5 +1,9 @@
 """Telegram: one sendMessage per part of a message, through python-telegram-bot.
 
+The calls travel as JSON bodies (the Bot API takes JSON for every method without a
+file, and Mashwara sends none) on `bot.channels.http.Http`: urllib3 on a thread pool
+costs a third of the CPU of python-telegram-bot's default httpx transport per message.
+
 Choices become inline buttons whose callback data is the choice key (a press reads
 like a typed reply); a text longer than Telegram's 4,096 characters goes as several
 messages split on word boundaries, the buttons on the last. Errors become verdicts:
@@ -8,11 +12,10 @@ flood control waits the time Telegram asks, a blocked bot stops the address.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
+import json
 import logging
 import warnings
-import weakref
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import (
@@ -25,11 +28,11 @@ from telegram.error import (
     TelegramError,
     TimedOut,
 )
-from telegram.request import HTTPXRequest
+from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
+from bot.channels import http
 from bot.channels.base import OutboundMessage, Pace, SendResult
 from bot.channels.split import split
-from bot.channels.wire import EVENT_HOOKS
 from bot.core.config import Settings
 from bot.text.render import Choice
 
@@ -53,14 +56,48 @@ def keyboard(choices: tuple[Choice, ...]) -> InlineKeyboardMarkup | None:
     )
 
 
-def make_bot(settings: Settings, pool: int = 8, timeout: float = 15.0,
-             request_class: type[HTTPXRequest] = HTTPXRequest) -> Bot:
-    request = request_class(connection_pool_size=pool, read_timeout=timeout,
-                            write_timeout=timeout, connect_timeout=timeout, pool_timeout=60,
-                            httpx_kwargs={"event_hooks": EVENT_HOOKS})
+class PooledRequest(BaseRequest):
+    """python-telegram-bot's transport for sending: JSON bodies on `http.Http`. Every
+    call has the timeout given here."""
+
+    def __init__(self, size: int, timeout: float):
+        self._timeout = timeout
+        self._http = http.Http(size, timeout, "telegram")
+
+    @property
+    def read_timeout(self) -> float:
+        return self._timeout
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        self._http.close()
+
+    async def do_request(self, url: str, method: str, request_data: RequestData | None = None,
+                         **_timeouts) -> tuple[int, bytes]:
+        headers = {"User-Agent": self.USER_AGENT}
+        body = None
+        if request_data is not None and request_data.parameters:
+            headers["Content-Type"] = "application/json"
+            # The parameters as JSON values (`json_payload` would send reply_markup as
+            # a string within the JSON: the form encoding's way, not the spec's).
+            body = json.dumps(request_data.parameters).encode()
+        try:
+            answer = await self._http.request(method, url, body=body, headers=headers)
+        except http.Timeout as error:
+            raise TimedOut from error
+        except http.HTTPError as error:
+            raise NetworkError(f"urllib3.{type(error).__name__}") from error
+        return answer.status, answer.data
+
+
+def make_bot(settings: Settings, request: BaseRequest | None = None) -> Bot:
+    """A bot for `settings`; its calls go through `request` (by default httpx, for the
+    calls outside sending: setting the webhook, polling)."""
     # PTB appends the token to base_url, exactly as TELEGRAM_API_URL is documented.
     return Bot(settings.telegram_bot_token, base_url=settings.telegram_api_url,
-               request=request, get_updates_request=HTTPXRequest(read_timeout=60))
+               request=request or HTTPXRequest(), get_updates_request=HTTPXRequest(read_timeout=60))
 
 
 def verdict(error: TelegramError) -> SendResult:
@@ -87,28 +124,16 @@ def verdict(error: TelegramError) -> SendResult:
 class TelegramSender:
     channel = "telegram"
 
-    def __init__(self, settings: Settings, timeout: float = 15.0,
-                 request_class: type[HTTPXRequest] = HTTPXRequest):
+    def __init__(self, settings: Settings, timeout: float = 15.0):
         self.settings = settings
-        self.timeout = timeout
-        self.request_class = request_class
         self.pace = Pace(settings.telegram_rate, per_address=settings.telegram_chat_rate)
-        # A bot's HTTP client belongs to the event loop it was made on.
-        self._bots: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-    def _bot(self) -> Bot:
-        loop = asyncio.get_running_loop()
-        bot = self._bots.get(loop)
-        if bot is None:
-            bot = self._bots[loop] = make_bot(self.settings, self.settings.dispatch_concurrency,
-                                                   self.timeout, self.request_class)
-        return bot
+        self._bot = make_bot(settings, PooledRequest(settings.dispatch_concurrency, timeout))
 
     def cost(self, message: OutboundMessage) -> int:
         return len(split(message.text))
 
     async def send(self, message: OutboundMessage) -> SendResult:
-        bot = self._bot()
+        bot = self._bot
         parts = split(message.text) or [EMPTY]
         try:
             markup = keyboard(message.choices)
@@ -125,9 +150,7 @@ class TelegramSender:
         return SendResult.sent(f"out-{message.id}-{sent.message_id}")
 
     async def aclose(self) -> None:
-        bot = self._bots.pop(asyncio.get_running_loop(), None)
-        if bot is not None:
-            await bot.shutdown()
+        await self._bot.shutdown()
 
 
 def factory(settings: Settings) -> TelegramSender | None:

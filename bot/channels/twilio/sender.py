@@ -18,11 +18,9 @@ from requests.adapters import HTTPAdapter
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
-from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from bot.channels.base import OutboundMessage, Pace, SendResult
-from bot.channels.wire import on_wire
+from bot.channels.http import WIRED_POOLS
 from bot.core.config import Settings
 from bot.text import segments
 from bot.text.render import as_text
@@ -34,33 +32,12 @@ OPTED_OUT = 21610  # "Attempt to send to unsubscribed recipient"
 STATUS_PATH = "/webhooks/twilio/status"
 
 
-class _WiredHTTP(HTTPConnection):
-    def request(self, *args, **kwargs) -> None:
-        super().request(*args, **kwargs)
-        on_wire()  # the request is written: pacing counts it from now
-
-
-class _WiredHTTPS(HTTPSConnection):
-    def request(self, *args, **kwargs) -> None:
-        super().request(*args, **kwargs)
-        on_wire()
-
-
-class _WiredHTTPPool(HTTPConnectionPool):
-    ConnectionCls = _WiredHTTP
-
-
-class _WiredHTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _WiredHTTPS
-
-
 class WiredAdapter(HTTPAdapter):
     """Says when each request has been written (bot.channels.wire)."""
 
     def init_poolmanager(self, *args, **kwargs) -> None:
         super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = {"http": _WiredHTTPPool,
-                                                   "https": _WiredHTTPSPool}
+        self.poolmanager.pool_classes_by_scheme = WIRED_POOLS
 
 
 def verdict(error: TwilioRestException) -> SendResult:
