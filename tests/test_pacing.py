@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 
@@ -145,3 +146,20 @@ def test_a_reply_goes_before_the_bulk_already_waiting_and_the_window_still_holds
     assert sorted(done, key=done.get).index("reply") <= 2
     times = sorted(done.values())
     assert all(later - earlier >= 1.0 for earlier, later in zip(times, times[10:], strict=False))
+
+
+def test_a_chat_waiting_its_turn_keeps_its_limits_while_idle_ones_are_forgotten():
+    """A loop that stalled (a busy machine) can find a chat's bucket full again while a
+    send to that chat has not resumed from its wait: forgetting the chat then lost the
+    send (its task failed, and the row stayed on the wire until declared stale)."""
+    pacer = Pacer(Pace(rate=100.0, per_address=1.0))
+
+    async def go():
+        waiting = asyncio.create_task(pacer.wait("7001", 1))
+        await asyncio.sleep(0)  # it has reserved its chat's turn and yielded
+        time.sleep(1.1)  # the loop stalls: the chat's bucket is full again
+        pacer.forget_idle()
+        assert "7001" in pacer.addresses
+        (await waiting).on_wire()
+
+    asyncio.run(go())

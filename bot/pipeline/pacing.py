@@ -14,6 +14,7 @@ a new connection must not arrive together with the ones let go after it.
 from __future__ import annotations
 
 import asyncio
+import collections
 import threading
 import time
 
@@ -150,19 +151,30 @@ class Pacer:
         self.window = WindowLimit(pace.rate)
         self.addresses: dict[str, TokenBucket] = {}
         self.address_windows: dict[str, WindowLimit] = {}
+        # Sends to each address waiting for their turn: their limits are kept.
+        self._waiting: collections.Counter[str] = collections.Counter()
 
     async def wait(self, address: str, cost: int, urgent: bool = False) -> Ticket:
         """Waits for the send's turn. It counts as starting now until the caller says
         it reached the wire (`Ticket.on_wire`), which it must do, sent or not. An
         `urgent` send does not queue behind the channel's reservations: it takes the
         next room in the window, and the bulk waiting there moves one place back."""
-        windows = [self.window]
-        if self.pace.per_address is not None:
-            if address not in self.addresses:
-                self.addresses[address] = TokenBucket(self.pace.per_address)
-                self.address_windows[address] = WindowLimit(self.pace.per_address)
+        if self.pace.per_address is None:
+            return await self._admit([self.window], cost, urgent)
+        if address not in self.addresses:
+            self.addresses[address] = TokenBucket(self.pace.per_address)
+            self.address_windows[address] = WindowLimit(self.pace.per_address)
+        self._waiting[address] += 1
+        try:
             await asyncio.sleep(self.addresses[address].reserve(cost))
-            windows.append(self.address_windows[address])
+            return await self._admit([self.window, self.address_windows[address]], cost,
+                                     urgent)
+        finally:
+            self._waiting[address] -= 1
+            if not self._waiting[address]:
+                del self._waiting[address]
+
+    async def _admit(self, windows: list[WindowLimit], cost: int, urgent: bool) -> Ticket:
         if not urgent:
             await asyncio.sleep(self.overall.reserve(cost))
         # Counted in the chat's window and the channel's at the moment the send
@@ -174,8 +186,10 @@ class Pacer:
             await asyncio.sleep(wait)
 
     def forget_idle(self) -> None:
-        """Drops per-address buckets that are full again, so memory stays bounded."""
-        for address in [a for a, bucket in self.addresses.items() if bucket.idle()]:
+        """Drops per-address buckets that are full again, so memory stays bounded; not
+        while a send to the address waits (a stalled loop can find its bucket full)."""
+        for address in [a for a, bucket in self.addresses.items()
+                        if bucket.idle() and a not in self._waiting]:
             if not self.address_windows[address].busy():
                 del self.addresses[address], self.address_windows[address]
 
