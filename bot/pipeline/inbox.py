@@ -2,11 +2,12 @@
 
 The message is recorded first under its unique (channel, provider id): a duplicate
 delivery finds the key taken and is acknowledged without being processed again.
-Processing then runs in a savepoint: the contact row is locked (two messages from one
-person are handled one after the other), the engine runs, and the replies become
-outbox rows. If processing fails, the savepoint is rolled back, the message is kept
-as errored and the person is asked to try again. If the process dies before the
-commit, nothing was acknowledged to the provider, which delivers the message again.
+Processing runs in the same transaction: the contact row is locked (two messages from
+one person are handled one after the other), the engine runs, and the replies become
+outbox rows. If processing fails, the transaction is rolled back and a new one keeps
+the message as errored and asks the person to try again (a savepoint would do it in
+one, at two statements more on every message). If the process dies before the commit,
+nothing was acknowledged to the provider, which delivers the message again.
 
 `record` and `process` are also available apart, for a message that is stored now
 and handled later (the worker retries any left unprocessed).
@@ -73,6 +74,11 @@ _TOUCH = update(_identities).where(_identities.c.id == bindparam("identity"))
 _LOCK = select(Contact).where(Contact.id == bindparam("contact")).with_for_update(key_share=True)
 
 
+class _Failed(Exception):
+    """Processing a message failed (the cause is chained): the transaction is rolled
+    back and the message kept as errored in a new one."""
+
+
 @dataclass(frozen=True)
 class Receipt:
     message_id: int | None
@@ -88,12 +94,20 @@ class Inbox:
     def receive(self, message: InboundMessage) -> Receipt:
         """Records and processes `message`; returns once its replies are queued."""
         at = now()
-        with self.database.write() as db:
-            identity, message_id = self._record(db, message, at, Status.HANDLED)
-            if message_id is None:
-                return Receipt(None, duplicate=True)
-            self._process_safely(db, message_id, identity, message, at)
-            return Receipt(message_id)
+        try:
+            with self.database.write() as db:
+                identity, message_id = self._record(db, message, at, Status.HANDLED)
+                if message_id is None:
+                    return Receipt(None, duplicate=True)
+                self._process_safely(db, message_id, identity, message, at)
+                return Receipt(message_id)
+        except _Failed:
+            with self.database.write() as db:
+                identity, message_id = self._record(db, message, at, Status.ERRORED)
+                if message_id is None:  # delivered again, and handled, in the meantime
+                    return Receipt(None, duplicate=True)
+                self._apologise(db, message_id, identity, at)
+                return Receipt(message_id)
 
     def record(self, message: InboundMessage, keep_only: bool = False) -> Receipt:
         """Stores the message to process later. `keep_only`: log it as handled without
@@ -104,22 +118,27 @@ class Inbox:
             return Receipt(message_id, duplicate=message_id is None)
 
     def process(self, message_id: int) -> None:
-        with self.database.write() as db:
-            row = db.get(Message, message_id)
-            if row is None or row.status != Status.RECEIVED or row.identity_id is None:
-                return
-            identity = db.get(Identity, row.identity_id)
-            inbound = InboundMessage(channel=row.channel, address="", text=row.text or "",
-                                     external_id=row.external_id,
-                                     attachments=tuple(row.attachments or ()))
-            row.status = Status.HANDLED
-            self._process_safely(db, row.id, identity, inbound, now())
+        at = now()
+        try:
+            with self.database.write() as db:
+                row = db.get(Message, message_id)
+                if row is None or row.status != Status.RECEIVED or row.identity_id is None:
+                    return
+                identity_id = row.identity_id
+                inbound = InboundMessage(channel=row.channel, address="", text=row.text or "",
+                                         external_id=row.external_id,
+                                         attachments=tuple(row.attachments or ()))
+                row.status = Status.HANDLED
+                self._process_safely(db, row.id, db.get(Identity, identity_id), inbound, at)
+        except _Failed:
+            with self.database.write() as db:
+                self._apologise(db, message_id, db.get(Identity, identity_id), at)
 
     def _record(self, db: Session, message: InboundMessage, at: dt.datetime, status: str):
         """Stores the message; returns its identity and id (None for a duplicate).
 
         A message processed at once is stored as handled: if processing fails, the
-        savepoint rolls back and it is marked errored instead."""
+        transaction rolls back and it is stored again, errored."""
         identity = sender(db, message.channel, message.address, at, message.language_hint)
         text = message.choice if message.choice is not None else message.text
         message_id = insert_ignore(db, Message, {
@@ -141,17 +160,20 @@ class Inbox:
 
     def _process_safely(self, db: Session, message_id: int, identity: Recipient,
                         message: InboundMessage, at: dt.datetime) -> None:
+        """`_process`, its failure logged and raised as `_Failed` for the caller to roll
+        back and apologise; a store that went away is raised as it is (nothing is kept,
+        the caller answers 503)."""
         try:
-            with db.begin_nested():
-                self._process(db, message_id, identity, message, at)
+            self._process(db, message_id, identity, message, at)
+            db.flush()  # the ORM's writes fail here, as part of processing
         except DBAPIError as error:
             if error.connection_invalidated:
-                raise  # the store went away: nothing is kept, the caller answers 503
+                raise
             log.exception("inbound message %s could not be processed", message_id)
-            self._apologise(db, message_id, identity, at)
-        except Exception:
+            raise _Failed from error
+        except Exception as error:
             log.exception("inbound message %s could not be processed", message_id)
-            self._apologise(db, message_id, identity, at)
+            raise _Failed from error
 
     def _process(self, db: Session, message_id: int, identity: Recipient,
                  message: InboundMessage, at: dt.datetime) -> None:
