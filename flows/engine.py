@@ -182,10 +182,11 @@ class Engine:
         began = session.started_at if session is not None else ctx.now
         ctx.given = given
         replies, turn_flow, turn = self._dispatch(ctx, session, given)
-        self._save(ctx, session, turn_flow, turn)
+        kept = self._save(ctx, session, turn_flow, turn)
         notices = list(turn.notices)
         replies += self._follow(ctx, turn, notices)
-        replies += self._start_pending(ctx, notices)
+        if not kept:  # while a session is open nothing waiting starts: no need to look
+            replies += self._start_pending(ctx, notices)
         return Outcome(replies, turn.redact_input, notices, began if turn.forget else None)
 
     def offer(self, ctx: Context, flow: str, trigger: str = "") -> Outcome:
@@ -245,14 +246,16 @@ class Engine:
         waits = getattr(FLOWS[session.flow], "waits_for_text", None)
         return keyword.defers_to_text and waits is not None and waits(session.state)
 
-    def _save(self, ctx: Context, session: Row | None, flow: str | None, turn: Turn) -> None:
+    def _save(self, ctx: Context, session: Row | None, flow: str | None, turn: Turn) -> bool:
+        """Keeps the turn's state, or closes the session; True when one is open after."""
         if turn.state is None or flow is None:
             if session is not None:
                 self._close(ctx)
-            return
+            return False
         timeout = dt.timedelta(minutes=ctx.settings.session_timeout_minutes)
         sessions.save(ctx.db, ctx.contact.id, flow, turn.state, ctx.now,
                       ctx.now + (turn.expires_in or timeout))
+        return True
 
     @staticmethod
     def _close(ctx: Context) -> None:
