@@ -89,6 +89,9 @@ class Context:
     identity: Recipient  # an Identity, or the inbound path's Sender
     settings: Settings
     now: dt.datetime
+    # The session this message found, which the caller reads with the contact locked
+    # (sessions.read; the inbound path reads it with its flood counts, in one query).
+    session: Row | None = None
     # The flow that was open when this message arrived, if any.
     open_flow: str | None = None
     # The message being handled, as typed (a keyword's argument is only its normalised
@@ -174,7 +177,8 @@ class Engine:
     """Runs one inbound message against a contact's session."""
 
     def handle(self, ctx: Context, given: Input) -> Outcome:
-        session = sessions.read(ctx.db, ctx.contact.id)
+        """The turn for `given`, against the session the caller read (`ctx.session`)."""
+        session = ctx.session
         if session is not None and session.expires_at <= ctx.now:
             self._close(ctx)
             session = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import Row, bindparam, case, delete, exists, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Bundle, Session
 
 from bot.store import ConversationSession, PendingFlow
 
@@ -18,10 +18,28 @@ _sessions, _pending = ConversationSession.__table__, PendingFlow.__table__
 _contact = bindparam("contact")
 _at = bindparam("at", type_=_sessions.c.updated_at.type)
 _flow = bindparam("new_flow", type_=_sessions.c.flow.type)
+_COLUMNS = (_sessions.c.contact_id, _sessions.c.flow, _sessions.c.state,
+            _sessions.c.started_at, _sessions.c.expires_at)
 
-_READ = select(_sessions.c.contact_id, _sessions.c.flow, _sessions.c.state,
-               _sessions.c.started_at, _sessions.c.expires_at).where(
-    _sessions.c.contact_id == _contact)
+
+class _Stored(Bundle):
+    """The session's columns as one value in a larger query's row: the row `read`
+    returns, or None where an outer join found no session."""
+
+    def create_row_processor(self, query, procs, labels):
+        make = super().create_row_processor(query, procs, labels)
+
+        def session(row):
+            stored = make(row)
+            return stored if stored.flow is not None else None
+
+        return session
+
+
+# For a caller that reads the session along with other things (the inbound path, with
+# the flood counts): select it from an outer join of contacts and sessions.
+STORED = _Stored("session", *_COLUMNS)
+_READ = select(*_COLUMNS).where(_sessions.c.contact_id == _contact)
 _UPDATE = update(_sessions).where(_sessions.c.contact_id == _contact).values(
     flow=_flow,
     state=bindparam("new_state", type_=_sessions.c.state.type),

@@ -46,6 +46,7 @@ from bot.store import (
     ScrubAfterSend,
     Status,
 )
+from flows import sessions
 from flows.engine import FLOWS, Context, Engine, Input, Outcome
 
 log = logging.getLogger(__name__)
@@ -56,9 +57,14 @@ MAX_STORED = 10_000
 SEEN_PRECISION = dt.timedelta(minutes=1)
 
 _messages, _identities = Message.__table__, Identity.__table__
+_contacts, _sessions = Contact.__table__, ConversationSession.__table__
 # The hot path's statements, built once: building one costs about as much as running it.
-# The flood check's two counts are one query (see Inbox._flooding).
-_PACE = select(
+# Once the contact is locked, one query reads the session and the flood check's two
+# counts (see Inbox._flooding). It cannot be the locking query itself: on PostgreSQL a
+# query that waited for the lock still sees the other tables as they were before it
+# waited, without what the message it waited for has just written.
+_ARRIVAL = select(
+    sessions.STORED,
     select(func.count()).select_from(_messages).where(
         _messages.c.contact_id == bindparam("contact"),
         _messages.c.direction == Direction.OUT,
@@ -69,7 +75,7 @@ _PACE = select(
         _messages.c.direction == Direction.IN,
         _messages.c.status == Status.RECEIVED,
         _messages.c.id < bindparam("message")).scalar_subquery(),
-)
+).select_from(_contacts.outerjoin(_sessions)).where(_contacts.c.id == bindparam("contact"))
 _TOUCH = update(_identities).where(_identities.c.id == bindparam("identity"))
 _LOCK = select(Contact).where(Contact.id == bindparam("contact")).with_for_update(key_share=True)
 
@@ -182,11 +188,15 @@ class Inbox:
             log.info("message from alert destination (contact %s) logged, not answered",
                      contact.id)
             return
-        if self._flooding(db, contact, identity, message_id, at):
+        session, *pace = db.execute(_ARRIVAL, {
+            "contact": contact.id, "since": at - dt.timedelta(minutes=1),
+            "message": message_id}).one()
+        if self._flooding(db, contact, identity, message_id, at, pace):
             return
         if contact.status == ContactStatus.ERASING:
             contact.status = ContactStatus.NEW  # they came back before the purge
-        ctx = Context(db=db, contact=contact, identity=identity, settings=self.settings, now=at)
+        ctx = Context(db=db, contact=contact, identity=identity, settings=self.settings, now=at,
+                      session=session)
         outcome = self.engine.handle(ctx, Input.from_message(message))
         if outcome.forget_since is not None:
             forget_conversation(db, contact, identity, outcome.forget_since)
@@ -207,15 +217,14 @@ class Inbox:
             db.execute(_TOUCH, {"identity": identity.id, **touch})
 
     def _flooding(self, db: Session, contact: Contact, identity: Recipient, message_id: int,
-                  at: dt.datetime) -> bool:
+                  at: dt.datetime, pace: list[int]) -> bool:
         """Past the per-minute limit, a message waits (status received) and the worker
         handles it later at the allowed pace, in order: slowed, never dropped. The
         person is told once; the log names the contact id only."""
         # The pace is measured by replies written in the last minute: they are made
         # when a message is handled, whenever it arrived, and they are what costs.
-        recent, waiting = db.execute(_PACE, {
-            "contact": contact.id, "since": at - dt.timedelta(minutes=1),
-            "message": message_id}).one()
+        # `pace`: those replies, and the person's earlier messages still waiting.
+        recent, waiting = pace
         if recent < self.settings.inbound_per_minute and not waiting:
             return False
         db.execute(update(Message).where(Message.id == message_id)
