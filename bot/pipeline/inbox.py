@@ -105,7 +105,7 @@ class Inbox:
                 identity, message_id = self._record(db, message, at, Status.HANDLED)
                 if message_id is None:
                     return Receipt(None, duplicate=True)
-                self._process_safely(db, message_id, identity, message, at)
+                self._process_safely(db, message_id, identity, message, at, identity.contact)
                 return Receipt(message_id)
         except _Failed:
             with self.database.write() as db:
@@ -165,12 +165,13 @@ class Inbox:
         return identity, message_id
 
     def _process_safely(self, db: Session, message_id: int, identity: Recipient,
-                        message: InboundMessage, at: dt.datetime) -> None:
+                        message: InboundMessage, at: dt.datetime,
+                        contact: Contact | None = None) -> None:
         """`_process`, its failure logged and raised as `_Failed` for the caller to roll
         back and apologise; a store that went away is raised as it is (nothing is kept,
         the caller answers 503)."""
         try:
-            self._process(db, message_id, identity, message, at)
+            self._process(db, message_id, identity, message, at, contact)
             db.flush()  # the ORM's writes fail here, as part of processing
         except DBAPIError as error:
             if error.connection_invalidated:
@@ -182,8 +183,11 @@ class Inbox:
             raise _Failed from error
 
     def _process(self, db: Session, message_id: int, identity: Recipient,
-                 message: InboundMessage, at: dt.datetime) -> None:
-        contact = lock_contact(db, identity.contact_id)
+                 message: InboundMessage, at: dt.datetime, contact: Contact | None) -> None:
+        """`contact`: the sender's, locked already (`receive` locks it as it finds the
+        sender), or None to lock it here."""
+        if contact is None:
+            contact = lock_contact(db, identity.contact_id)
         if contact.status == ContactStatus.STAFF:
             log.info("message from alert destination (contact %s) logged, not answered",
                      contact.id)
@@ -284,10 +288,12 @@ class Inbox:
 
 def lock_contact(db: Session, contact_id: int) -> Contact:
     """One message per person at a time: the contact row is the lock. FOR NO KEY UPDATE,
-    not FOR UPDATE: the message row this transaction has just inserted holds a key-share
-    lock on the contact (its foreign key), and two messages from one person arriving at
-    once would otherwise each wait for the other's (a deadlock PostgreSQL breaks by
-    failing one of them)."""
+    not FOR UPDATE: a row inserted that refers to the contact (a message, in this
+    transaction or another) takes a key-share lock on it, through its foreign key, which
+    FOR UPDATE conflicts with. Two transactions that each inserted a message for one
+    person before locking would each wait for the other (a deadlock PostgreSQL breaks
+    by failing one of them), and other work writing the person's rows (a broadcast)
+    would wait for the conversation."""
     return db.scalars(_LOCK, {"contact": contact_id}).one()
 
 
