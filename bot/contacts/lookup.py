@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.core.crypto import keyring
@@ -30,14 +30,23 @@ class Sender:
 
 
 _identities = Identity.__table__
-# FOR NO KEY UPDATE OF contacts: bot.pipeline.inbox.lock_contact says why that lock.
-_SENDER = select(
-    _identities.c.id, _identities.c.contact_id, _identities.c.channel,
-    _identities.c.stopped_at, _identities.c.last_seen_at, Contact,
-).join(Contact, Contact.id == _identities.c.contact_id).where(
-    _identities.c.channel == bindparam("channel"),
-    _identities.c.address_index.in_(bindparam("indexes", expanding=True)),
-).with_for_update(of=Contact, key_share=True).limit(1)
+
+
+def _sender_query(index: ColumnElement[bool]) -> Select:
+    # FOR NO KEY UPDATE OF contacts: bot.pipeline.inbox.lock_contact says why that lock.
+    return select(
+        _identities.c.id, _identities.c.contact_id, _identities.c.channel,
+        _identities.c.stopped_at, _identities.c.last_seen_at, Contact,
+    ).join(Contact, Contact.id == _identities.c.contact_id).where(
+        _identities.c.channel == bindparam("channel"), index,
+    ).with_for_update(of=Contact, key_share=True).limit(1)
+
+
+# One key, as almost always: an equality, whose SQL the statement cache keeps. During a
+# key rotation, an expanding IN, whose SQL is rendered again on every run.
+_SENDER = _sender_query(_identities.c.address_index == bindparam("index"))
+_SENDER_ROTATING = _sender_query(
+    _identities.c.address_index.in_(bindparam("index", expanding=True)))
 
 
 def find_identity(db: Session, channel: str, address: str) -> Identity | None:
@@ -72,8 +81,9 @@ def _found_or_made(find, db: Session, channel: str, address: str, now: dt.dateti
 
 
 def _find_sender(db: Session, channel: str, address: str) -> Sender | None:
-    row = db.execute(_SENDER, {"channel": channel,
-                               "indexes": keyring().blind_indexes(address)}).first()
+    indexes = keyring().blind_indexes(address)
+    query, index = (_SENDER, indexes[0]) if len(indexes) == 1 else (_SENDER_ROTATING, indexes)
+    row = db.execute(query, {"channel": channel, "index": index}).first()
     return None if row is None else Sender(*row)
 
 
