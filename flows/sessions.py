@@ -13,34 +13,18 @@ import functools
 from sqlalchemy import Row, bindparam, case, delete, exists, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Bundle, Session
+from sqlalchemy.orm import Session
 
 from bot.store import ConversationSession, PendingFlow
 
 _sessions, _pending = ConversationSession.__table__, PendingFlow.__table__
 _contact = bindparam("contact")
-_COLUMNS = (_sessions.c.contact_id, _sessions.c.flow, _sessions.c.state,
-            _sessions.c.started_at, _sessions.c.expires_at)
-
-
-class _Stored(Bundle):
-    """The session's columns as one value in a larger query's row: the row `read`
-    returns, or None where an outer join found no session."""
-
-    def create_row_processor(self, query, procs, labels):
-        make = super().create_row_processor(query, procs, labels)
-
-        def session(row):
-            stored = make(row)
-            return stored if stored.flow is not None else None
-
-        return session
-
-
 # For a caller that reads the session along with other things (the inbound path, with
-# the flood counts): select it from an outer join of contacts and sessions.
-STORED = _Stored("session", *_COLUMNS)
-_READ = select(*_COLUMNS).where(_sessions.c.contact_id == _contact)
+# the flood counts): select these from an outer join of contacts and sessions, then
+# `found(row)`.
+COLUMNS = (_sessions.c.contact_id, _sessions.c.flow, _sessions.c.state,
+           _sessions.c.started_at, _sessions.c.expires_at)
+_READ = select(*COLUMNS).where(_sessions.c.contact_id == _contact)
 _CLOSE = delete(_sessions).where(_sessions.c.contact_id == _contact)
 _NEXT_PENDING = select(_pending.c.id, _pending.c.flow, _pending.c.trigger).where(
     _pending.c.contact_id == _contact,
@@ -51,6 +35,13 @@ _TAKE_PENDING = delete(_pending).where(_pending.c.id == bindparam("pending"))
 
 def read(db: Session, contact_id: int) -> Row | None:
     return db.execute(_READ, {"contact": contact_id}).first()
+
+
+def found(row: Row) -> Row | None:
+    """The session in a row that selected COLUMNS from an outer join: the row itself
+    (what else it holds is the caller's), or None where the join found no session. A
+    row, not an ORM bundle: the ORM's loading costs more than the query."""
+    return row if row.flow is not None else None
 
 
 def save(db: Session, contact_id: int, flow: str, state: dict, at: dt.datetime,

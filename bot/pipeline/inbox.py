@@ -20,7 +20,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Select, bindparam, func, select, update
+from sqlalchemy import Row, Select, bindparam, func, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -64,17 +64,17 @@ _contacts, _sessions = Contact.__table__, ConversationSession.__table__
 # query that waited for the lock still sees the other tables as they were before it
 # waited, without what the message it waited for has just written.
 _ARRIVAL = select(
-    sessions.STORED,
+    *sessions.COLUMNS,
     select(func.count()).select_from(_messages).where(
         _messages.c.contact_id == bindparam("contact"),
         _messages.c.direction == Direction.OUT,
         _messages.c.priority == Priority.CONVERSATION,
-        _messages.c.created_at > bindparam("since")).scalar_subquery(),
+        _messages.c.created_at > bindparam("since")).scalar_subquery().label("recent"),
     select(func.count()).select_from(_messages).where(
         _messages.c.contact_id == bindparam("contact"),
         _messages.c.direction == Direction.IN,
         _messages.c.status == Status.RECEIVED,
-        _messages.c.id < bindparam("message")).scalar_subquery(),
+        _messages.c.id < bindparam("message")).scalar_subquery().label("waiting"),
 ).select_from(_contacts.outerjoin(_sessions)).where(_contacts.c.id == bindparam("contact"))
 _TOUCH = update(_identities).where(_identities.c.id == bindparam("identity"))
 _LOCK = select(Contact).where(Contact.id == bindparam("contact")).with_for_update(key_share=True)
@@ -192,15 +192,15 @@ class Inbox:
             log.info("message from alert destination (contact %s) logged, not answered",
                      contact.id)
             return
-        session, *pace = db.execute(_ARRIVAL, {
+        arrival = db.execute(_ARRIVAL, {
             "contact": contact.id, "since": at - dt.timedelta(minutes=1),
             "message": message_id}).one()
-        if self._flooding(db, contact, identity, message_id, at, pace):
+        if self._flooding(db, contact, identity, message_id, at, arrival):
             return
         if contact.status == ContactStatus.ERASING:
             contact.status = ContactStatus.NEW  # they came back before the purge
         ctx = Context(db=db, contact=contact, identity=identity, settings=self.settings, now=at,
-                      session=session)
+                      session=sessions.found(arrival))
         outcome = self.engine.handle(ctx, Input.from_message(message))
         if outcome.forget_since is not None:
             forget_conversation(db, contact, identity, outcome.forget_since)
@@ -221,19 +221,18 @@ class Inbox:
             db.execute(_TOUCH, {"identity": identity.id, **touch})
 
     def _flooding(self, db: Session, contact: Contact, identity: Recipient, message_id: int,
-                  at: dt.datetime, pace: list[int]) -> bool:
+                  at: dt.datetime, pace: Row) -> bool:
         """Past the per-minute limit, a message waits (status received) and the worker
         handles it later at the allowed pace, in order: slowed, never dropped. The
         person is told once; the log names the contact id only."""
         # The pace is measured by replies written in the last minute: they are made
         # when a message is handled, whenever it arrived, and they are what costs.
-        # `pace`: those replies, and the person's earlier messages still waiting.
-        recent, waiting = pace
-        if recent < self.settings.inbound_per_minute and not waiting:
+        # `pace`: those replies (recent), and the person's earlier messages still waiting.
+        if pace.recent < self.settings.inbound_per_minute and not pace.waiting:
             return False
         db.execute(update(Message).where(Message.id == message_id)
                    .values(status=Status.RECEIVED))
-        if not waiting:
+        if not pace.waiting:
             log.warning("contact %s is sending faster than %s messages a minute; slowing down",
                         contact.id, self.settings.inbound_per_minute)
             t = translator(contact, self.settings)
