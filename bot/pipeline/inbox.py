@@ -1,13 +1,14 @@
 """The inbound pipeline: record, then process, in one transaction.
 
-The message is recorded first under its unique (channel, provider id): a duplicate
-delivery finds the key taken and is acknowledged without being processed again.
-Processing runs in the same transaction: the contact row is locked (two messages from
-one person are handled one after the other), the engine runs, and the replies become
-outbox rows. If processing fails, the transaction is rolled back and a new one keeps
-the message as errored and asks the person to try again (a savepoint would do it in
-one, at two statements more on every message). If the process dies before the commit,
-nothing was acknowledged to the provider, which delivers the message again.
+The sender is found with their contact row locked (two messages from one person are
+handled one after the other), and the message is recorded under its unique (channel,
+provider id): a duplicate delivery finds the key taken and is acknowledged without
+being processed again. Processing runs in the same transaction: the engine runs, and
+the replies become outbox rows. If processing fails, the transaction is rolled back
+and a new one keeps the message as errored and asks the person to try again (a
+savepoint would do it in one, at two statements more on every message). If the process
+dies before the commit, nothing was acknowledged to the provider, which delivers the
+message again.
 
 `record` and `process` are also available apart, for a message that is stored now
 and handled later (the worker retries any left unprocessed).
