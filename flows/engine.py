@@ -89,6 +89,9 @@ class Context:
     identity: Recipient  # an Identity, or the inbound path's Sender
     settings: Settings
     now: dt.datetime
+    # The session this message found, which the caller reads with the contact locked
+    # (sessions.read; the inbound path reads it with its flood counts, in one query).
+    session: Row | None = None
     # The flow that was open when this message arrived, if any.
     open_flow: str | None = None
     # The message being handled, as typed (a keyword's argument is only its normalised
@@ -174,7 +177,8 @@ class Engine:
     """Runs one inbound message against a contact's session."""
 
     def handle(self, ctx: Context, given: Input) -> Outcome:
-        session = sessions.read(ctx.db, ctx.contact.id)
+        """The turn for `given`, against the session the caller read (`ctx.session`)."""
+        session = ctx.session
         if session is not None and session.expires_at <= ctx.now:
             self._close(ctx)
             session = None
@@ -182,10 +186,11 @@ class Engine:
         began = session.started_at if session is not None else ctx.now
         ctx.given = given
         replies, turn_flow, turn = self._dispatch(ctx, session, given)
-        self._save(ctx, session, turn_flow, turn)
+        kept = self._save(ctx, session, turn_flow, turn)
         notices = list(turn.notices)
         replies += self._follow(ctx, turn, notices)
-        replies += self._start_pending(ctx, notices)
+        if not kept:  # while a session is open nothing waiting starts: no need to look
+            replies += self._start_pending(ctx, notices)
         return Outcome(replies, turn.redact_input, notices, began if turn.forget else None)
 
     def offer(self, ctx: Context, flow: str, trigger: str = "") -> Outcome:
@@ -245,14 +250,16 @@ class Engine:
         waits = getattr(FLOWS[session.flow], "waits_for_text", None)
         return keyword.defers_to_text and waits is not None and waits(session.state)
 
-    def _save(self, ctx: Context, session: Row | None, flow: str | None, turn: Turn) -> None:
+    def _save(self, ctx: Context, session: Row | None, flow: str | None, turn: Turn) -> bool:
+        """Keeps the turn's state, or closes the session; True when one is open after."""
         if turn.state is None or flow is None:
             if session is not None:
                 self._close(ctx)
-            return
+            return False
         timeout = dt.timedelta(minutes=ctx.settings.session_timeout_minutes)
         sessions.save(ctx.db, ctx.contact.id, flow, turn.state, ctx.now,
                       ctx.now + (turn.expires_in or timeout))
+        return True
 
     @staticmethod
     def _close(ctx: Context) -> None:

@@ -128,3 +128,16 @@ def test_a_report_answer_is_not_kept_when_processing_fails(services, monkeypatch
     with services.database.read() as db:
         errored = db.scalars(select(Message).where(Message.status == Status.ERRORED)).one()
     assert errored.text is None
+
+
+def test_a_failing_flow_on_a_message_handled_later_apologises_and_keeps_it(
+        services, monkeypatch):
+    _, _, address = make_contact(services)
+    receipt = services.inbox.record(inbound("what?", address=address))
+    monkeypatch.setattr(FLOWS["menu"], "start", lambda *_: 1 / 0)
+    services.inbox.process(receipt.message_id)
+    with services.database.read() as db:
+        row = db.get(Message, receipt.message_id)
+        apology = db.scalars(select(Message).where(Message.direction == Direction.OUT)).one()
+    assert (row.status, row.text) == (Status.ERRORED, "what?")
+    assert apology.text == "Sorry, something went wrong. Please send your message again."

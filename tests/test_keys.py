@@ -38,6 +38,18 @@ def test_rotation_moves_everything_to_the_new_key_and_can_run_again(services, se
         crypto.configure(settings.encryption_keys)
 
 
+def test_a_person_writing_during_a_rotation_is_recognised(services, settings):
+    """While both keys are configured, an address is looked up under each of them."""
+    contact_id, _, address = make_contact(services)
+    crypto.configure((Fernet.generate_key().decode(), settings.encryption_keys[0]))
+    try:
+        assert chat(services, address=address).say("help")
+        with services.database.read() as db:
+            assert db.scalars(select(Contact.id)).all() == [contact_id]
+    finally:
+        crypto.configure(settings.encryption_keys)
+
+
 def test_after_rotation_every_value_of_every_type_needs_only_the_new_key(services, settings):
     """A value of every encrypted type: names and texts (Encrypted), a shared location
     (EncryptedJSON attachments), a report half written (EncryptedJSON session state)."""

@@ -1,15 +1,17 @@
 """Session rows as the engine writes them with Core (flows/sessions.py): a new flow in
 the row is a new conversation, a row closed during a turn is opened again, a waiting
-conversation is only taken when none is open, and the state is encrypted on disk."""
+conversation is only taken when none is open, and the state is encrypted on disk. And
+how many statements an inbound message costs."""
 
+import contextlib
 import datetime as dt
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from bot.core.clock import now
 from bot.store import PendingFlow
 from flows import sessions
-from tests.builders import make_contact
+from tests.builders import inbound, make_contact, phone
 
 HOUR, MINUTE = dt.timedelta(hours=1), dt.timedelta(minutes=1)
 
@@ -69,3 +71,37 @@ def test_the_state_is_encrypted_on_disk(services):
                             {"c": contact_id}).scalar()
     assert "soldiers" not in stored
     assert read(services, contact_id).state == {"description": "soldiers at the well"}
+
+
+@contextlib.contextmanager
+def statements(services):
+    """The SQL statements sent on the write engine meanwhile (BEGIN left out: on SQLite
+    it is a statement, on PostgreSQL the driver's)."""
+    sent = []
+
+    def listen(_conn, _cursor, statement, *_args):
+        if not statement.startswith("BEGIN"):
+            sent.append(statement)
+
+    engine = services.database.write_engine
+    event.listen(engine, "before_cursor_execute", listen)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", listen)
+
+
+def test_a_registration_costs_few_statements_per_message(services):
+    """Each statement costs tens of microseconds of CPU in SQLAlchemy, often more than
+    it takes in the database, so the count is much of the inbound path's cost. A
+    message in the middle of a conversation: identity with the contact lock, message,
+    session with the flood counts, session upsert, reply. The first also makes the
+    contact; the second writes its language; the last writes the registration, closes
+    it and opens the menu (and looks for a waiting conversation, as none is open in
+    between)."""
+    address, counts = phone(), []
+    for said in ("hello", "1", "1", "Amina", "14", "Dand", "2"):
+        with statements(services) as sent:
+            services.inbox.receive(inbound(said, address=address))
+        counts.append(len(sent))
+    assert counts == [10, 6, 5, 5, 5, 5, 9]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import ColumnElement, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from bot.core.crypto import keyring
@@ -16,22 +16,37 @@ from locales import LANGUAGES
 
 @dataclass(frozen=True)
 class Sender:
-    """The identity a message came from, as the inbound path needs it: read in one Core
-    query, without decrypting the address (it is not needed to answer)."""
+    """The identity a message came from, as the inbound path needs it: read in one
+    query with its contact, without decrypting the address (it is not needed to
+    answer)."""
 
     id: int
     contact_id: int
     channel: str
     stopped_at: dt.datetime | None
     last_seen_at: dt.datetime | None
+    # Locked until the transaction ends: one message per person at a time.
+    contact: Contact
 
 
 _identities = Identity.__table__
-_SENDER = select(
-    _identities.c.id, _identities.c.contact_id, _identities.c.channel,
-    _identities.c.stopped_at, _identities.c.last_seen_at,
-).where(_identities.c.channel == bindparam("channel"),
-        _identities.c.address_index.in_(bindparam("indexes", expanding=True))).limit(1)
+
+
+def _sender_query(index: ColumnElement[bool]) -> Select:
+    # FOR NO KEY UPDATE OF contacts: bot.pipeline.inbox.lock_contact says why that lock.
+    return select(
+        _identities.c.id, _identities.c.contact_id, _identities.c.channel,
+        _identities.c.stopped_at, _identities.c.last_seen_at, Contact,
+    ).join(Contact, Contact.id == _identities.c.contact_id).where(
+        _identities.c.channel == bindparam("channel"), index,
+    ).with_for_update(of=Contact, key_share=True).limit(1)
+
+
+# One key, as almost always: an equality, whose SQL the statement cache keeps. During a
+# key rotation, an expanding IN, whose SQL is rendered again on every run.
+_SENDER = _sender_query(_identities.c.address_index == bindparam("index"))
+_SENDER_ROTATING = _sender_query(
+    _identities.c.address_index.in_(bindparam("index", expanding=True)))
 
 
 def find_identity(db: Session, channel: str, address: str) -> Identity | None:
@@ -51,7 +66,8 @@ def identify(
 def sender(
     db: Session, channel: str, address: str, now: dt.datetime, language: str | None = None
 ) -> Sender:
-    """As `identify`, for the inbound hot path."""
+    """As `identify`, for the inbound hot path; its contact is locked, in the same query
+    (one statement fewer on every message)."""
     return _found_or_made(_find_sender, db, channel, address, now, language)
 
 
@@ -65,8 +81,9 @@ def _found_or_made(find, db: Session, channel: str, address: str, now: dt.dateti
 
 
 def _find_sender(db: Session, channel: str, address: str) -> Sender | None:
-    row = db.execute(_SENDER, {"channel": channel,
-                               "indexes": keyring().blind_indexes(address)}).first()
+    indexes = keyring().blind_indexes(address)
+    query, index = (_SENDER, indexes[0]) if len(indexes) == 1 else (_SENDER_ROTATING, indexes)
+    row = db.execute(query, {"channel": channel, "index": index}).first()
     return None if row is None else Sender(*row)
 
 

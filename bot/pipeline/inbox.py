@@ -1,12 +1,14 @@
 """The inbound pipeline: record, then process, in one transaction.
 
-The message is recorded first under its unique (channel, provider id): a duplicate
-delivery finds the key taken and is acknowledged without being processed again.
-Processing then runs in a savepoint: the contact row is locked (two messages from one
-person are handled one after the other), the engine runs, and the replies become
-outbox rows. If processing fails, the savepoint is rolled back, the message is kept
-as errored and the person is asked to try again. If the process dies before the
-commit, nothing was acknowledged to the provider, which delivers the message again.
+The sender is found with their contact row locked (two messages from one person are
+handled one after the other), and the message is recorded under its unique (channel,
+provider id): a duplicate delivery finds the key taken and is acknowledged without
+being processed again. Processing runs in the same transaction: the engine runs, and
+the replies become outbox rows. If processing fails, the transaction is rolled back
+and a new one keeps the message as errored and asks the person to try again (a
+savepoint would do it in one, at two statements more on every message). If the process
+dies before the commit, nothing was acknowledged to the provider, which delivers the
+message again.
 
 `record` and `process` are also available apart, for a message that is stored now
 and handled later (the worker retries any left unprocessed).
@@ -19,7 +21,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import Select, bindparam, func, select, update
+from sqlalchemy import Row, Select, bindparam, func, select, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -45,6 +47,7 @@ from bot.store import (
     ScrubAfterSend,
     Status,
 )
+from flows import sessions
 from flows.engine import FLOWS, Context, Engine, Input, Outcome
 
 log = logging.getLogger(__name__)
@@ -55,22 +58,32 @@ MAX_STORED = 10_000
 SEEN_PRECISION = dt.timedelta(minutes=1)
 
 _messages, _identities = Message.__table__, Identity.__table__
+_contacts, _sessions = Contact.__table__, ConversationSession.__table__
 # The hot path's statements, built once: building one costs about as much as running it.
-# The flood check's two counts are one query (see Inbox._flooding).
-_PACE = select(
+# Once the contact is locked, one query reads the session and the flood check's two
+# counts (see Inbox._flooding). It cannot be the locking query itself: on PostgreSQL a
+# query that waited for the lock still sees the other tables as they were before it
+# waited, without what the message it waited for has just written.
+_ARRIVAL = select(
+    *sessions.COLUMNS,
     select(func.count()).select_from(_messages).where(
         _messages.c.contact_id == bindparam("contact"),
         _messages.c.direction == Direction.OUT,
         _messages.c.priority == Priority.CONVERSATION,
-        _messages.c.created_at > bindparam("since")).scalar_subquery(),
+        _messages.c.created_at > bindparam("since")).scalar_subquery().label("recent"),
     select(func.count()).select_from(_messages).where(
         _messages.c.contact_id == bindparam("contact"),
         _messages.c.direction == Direction.IN,
         _messages.c.status == Status.RECEIVED,
-        _messages.c.id < bindparam("message")).scalar_subquery(),
-)
+        _messages.c.id < bindparam("message")).scalar_subquery().label("waiting"),
+).select_from(_contacts.outerjoin(_sessions)).where(_contacts.c.id == bindparam("contact"))
 _TOUCH = update(_identities).where(_identities.c.id == bindparam("identity"))
 _LOCK = select(Contact).where(Contact.id == bindparam("contact")).with_for_update(key_share=True)
+
+
+class _Failed(Exception):
+    """Processing a message failed (the cause is chained): the transaction is rolled
+    back and the message kept as errored in a new one."""
 
 
 @dataclass(frozen=True)
@@ -88,12 +101,20 @@ class Inbox:
     def receive(self, message: InboundMessage) -> Receipt:
         """Records and processes `message`; returns once its replies are queued."""
         at = now()
-        with self.database.write() as db:
-            identity, message_id = self._record(db, message, at, Status.HANDLED)
-            if message_id is None:
-                return Receipt(None, duplicate=True)
-            self._process_safely(db, message_id, identity, message, at)
-            return Receipt(message_id)
+        try:
+            with self.database.write() as db:
+                identity, message_id = self._record(db, message, at, Status.HANDLED)
+                if message_id is None:
+                    return Receipt(None, duplicate=True)
+                self._process_safely(db, message_id, identity, message, at, identity.contact)
+                return Receipt(message_id)
+        except _Failed:
+            with self.database.write() as db:
+                identity, message_id = self._record(db, message, at, Status.ERRORED)
+                if message_id is None:  # delivered again, and handled, in the meantime
+                    return Receipt(None, duplicate=True)
+                self._apologise(db, message_id, identity, at)
+                return Receipt(message_id)
 
     def record(self, message: InboundMessage, keep_only: bool = False) -> Receipt:
         """Stores the message to process later. `keep_only`: log it as handled without
@@ -104,22 +125,27 @@ class Inbox:
             return Receipt(message_id, duplicate=message_id is None)
 
     def process(self, message_id: int) -> None:
-        with self.database.write() as db:
-            row = db.get(Message, message_id)
-            if row is None or row.status != Status.RECEIVED or row.identity_id is None:
-                return
-            identity = db.get(Identity, row.identity_id)
-            inbound = InboundMessage(channel=row.channel, address="", text=row.text or "",
-                                     external_id=row.external_id,
-                                     attachments=tuple(row.attachments or ()))
-            row.status = Status.HANDLED
-            self._process_safely(db, row.id, identity, inbound, now())
+        at = now()
+        try:
+            with self.database.write() as db:
+                row = db.get(Message, message_id)
+                if row is None or row.status != Status.RECEIVED or row.identity_id is None:
+                    return
+                identity_id = row.identity_id
+                inbound = InboundMessage(channel=row.channel, address="", text=row.text or "",
+                                         external_id=row.external_id,
+                                         attachments=tuple(row.attachments or ()))
+                row.status = Status.HANDLED
+                self._process_safely(db, row.id, db.get(Identity, identity_id), inbound, at)
+        except _Failed:
+            with self.database.write() as db:
+                self._apologise(db, message_id, db.get(Identity, identity_id), at)
 
     def _record(self, db: Session, message: InboundMessage, at: dt.datetime, status: str):
         """Stores the message; returns its identity and id (None for a duplicate).
 
         A message processed at once is stored as handled: if processing fails, the
-        savepoint rolls back and it is marked errored instead."""
+        transaction rolls back and it is stored again, errored."""
         identity = sender(db, message.channel, message.address, at, message.language_hint)
         text = message.choice if message.choice is not None else message.text
         message_id = insert_ignore(db, Message, {
@@ -140,31 +166,42 @@ class Inbox:
         return identity, message_id
 
     def _process_safely(self, db: Session, message_id: int, identity: Recipient,
-                        message: InboundMessage, at: dt.datetime) -> None:
+                        message: InboundMessage, at: dt.datetime,
+                        contact: Contact | None = None) -> None:
+        """`_process`, its failure logged and raised as `_Failed` for the caller to roll
+        back and apologise; a store that went away is raised as it is (nothing is kept,
+        the caller answers 503)."""
         try:
-            with db.begin_nested():
-                self._process(db, message_id, identity, message, at)
+            self._process(db, message_id, identity, message, at, contact)
+            db.flush()  # the ORM's writes fail here, as part of processing
         except DBAPIError as error:
             if error.connection_invalidated:
-                raise  # the store went away: nothing is kept, the caller answers 503
+                raise
             log.exception("inbound message %s could not be processed", message_id)
-            self._apologise(db, message_id, identity, at)
-        except Exception:
+            raise _Failed from error
+        except Exception as error:
             log.exception("inbound message %s could not be processed", message_id)
-            self._apologise(db, message_id, identity, at)
+            raise _Failed from error
 
     def _process(self, db: Session, message_id: int, identity: Recipient,
-                 message: InboundMessage, at: dt.datetime) -> None:
-        contact = lock_contact(db, identity.contact_id)
+                 message: InboundMessage, at: dt.datetime, contact: Contact | None) -> None:
+        """`contact`: the sender's, locked already (`receive` locks it as it finds the
+        sender), or None to lock it here."""
+        if contact is None:
+            contact = lock_contact(db, identity.contact_id)
         if contact.status == ContactStatus.STAFF:
             log.info("message from alert destination (contact %s) logged, not answered",
                      contact.id)
             return
-        if self._flooding(db, contact, identity, message_id, at):
+        arrival = db.execute(_ARRIVAL, {
+            "contact": contact.id, "since": at - dt.timedelta(minutes=1),
+            "message": message_id}).one()
+        if self._flooding(db, contact, identity, message_id, at, arrival):
             return
         if contact.status == ContactStatus.ERASING:
             contact.status = ContactStatus.NEW  # they came back before the purge
-        ctx = Context(db=db, contact=contact, identity=identity, settings=self.settings, now=at)
+        ctx = Context(db=db, contact=contact, identity=identity, settings=self.settings, now=at,
+                      session=sessions.found(arrival))
         outcome = self.engine.handle(ctx, Input.from_message(message))
         if outcome.forget_since is not None:
             forget_conversation(db, contact, identity, outcome.forget_since)
@@ -185,20 +222,18 @@ class Inbox:
             db.execute(_TOUCH, {"identity": identity.id, **touch})
 
     def _flooding(self, db: Session, contact: Contact, identity: Recipient, message_id: int,
-                  at: dt.datetime) -> bool:
+                  at: dt.datetime, pace: Row) -> bool:
         """Past the per-minute limit, a message waits (status received) and the worker
         handles it later at the allowed pace, in order: slowed, never dropped. The
         person is told once; the log names the contact id only."""
         # The pace is measured by replies written in the last minute: they are made
         # when a message is handled, whenever it arrived, and they are what costs.
-        recent, waiting = db.execute(_PACE, {
-            "contact": contact.id, "since": at - dt.timedelta(minutes=1),
-            "message": message_id}).one()
-        if recent < self.settings.inbound_per_minute and not waiting:
+        # `pace`: those replies (recent), and the person's earlier messages still waiting.
+        if pace.recent < self.settings.inbound_per_minute and not pace.waiting:
             return False
         db.execute(update(Message).where(Message.id == message_id)
                    .values(status=Status.RECEIVED))
-        if not waiting:
+        if not pace.waiting:
             log.warning("contact %s is sending faster than %s messages a minute; slowing down",
                         contact.id, self.settings.inbound_per_minute)
             t = translator(contact, self.settings)
@@ -253,10 +288,12 @@ class Inbox:
 
 def lock_contact(db: Session, contact_id: int) -> Contact:
     """One message per person at a time: the contact row is the lock. FOR NO KEY UPDATE,
-    not FOR UPDATE: the message row this transaction has just inserted holds a key-share
-    lock on the contact (its foreign key), and two messages from one person arriving at
-    once would otherwise each wait for the other's (a deadlock PostgreSQL breaks by
-    failing one of them)."""
+    not FOR UPDATE: a row inserted that refers to the contact (a message, in this
+    transaction or another) takes a key-share lock on it, through its foreign key, which
+    FOR UPDATE conflicts with. Two transactions that each inserted a message for one
+    person before locking would each wait for the other (a deadlock PostgreSQL breaks
+    by failing one of them), and other work writing the person's rows (a broadcast)
+    would wait for the conversation."""
     return db.scalars(_LOCK, {"contact": contact_id}).one()
 
 
