@@ -89,9 +89,6 @@ class Context:
     identity: Recipient  # an Identity, or the inbound path's Sender
     settings: Settings
     now: dt.datetime
-    # The session this message found, which the caller reads with the contact locked
-    # (sessions.read; the inbound path reads it with its flood counts, in one query).
-    session: Row | None = None
     # The flow that was open when this message arrived, if any.
     open_flow: str | None = None
     # The message being handled, as typed (a keyword's argument is only its normalised
@@ -176,9 +173,9 @@ class Outcome:
 class Engine:
     """Runs one inbound message against a contact's session."""
 
-    def handle(self, ctx: Context, given: Input) -> Outcome:
-        """The turn for `given`, against the session the caller read (`ctx.session`)."""
-        session = ctx.session
+    def handle(self, ctx: Context, given: Input, session: Row | None) -> Outcome:
+        """The turn for `given`, against the session the caller read with the contact
+        locked (`sessions.read`; the inbound path reads it with its flood counts)."""
         if session is not None and session.expires_at <= ctx.now:
             self._close(ctx)
             session = None

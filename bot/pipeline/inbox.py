@@ -200,9 +200,8 @@ class Inbox:
             return
         if contact.status == ContactStatus.ERASING:
             contact.status = ContactStatus.NEW  # they came back before the purge
-        ctx = Context(db=db, contact=contact, identity=identity, settings=self.settings, now=at,
-                      session=sessions.found(arrival))
-        outcome = self.engine.handle(ctx, Input.from_message(message))
+        ctx = Context(db=db, contact=contact, identity=identity, settings=self.settings, now=at)
+        outcome = self.engine.handle(ctx, Input.from_message(message), sessions.found(arrival))
         if outcome.forget_since is not None:
             forget_conversation(db, contact, identity, outcome.forget_since)
         perform(db, identity, outcome, ctx.t.language, self.settings, at)
