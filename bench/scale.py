@@ -30,12 +30,14 @@ import time
 import uuid
 from pathlib import Path
 
+from sqlalchemy import select
 from twilio.request_validator import RequestValidator
 
 from bench.load import open_loop
 from bench.webhooks import AUTH_TOKEN, PUBLIC_URL, SECRET, database, environment, gunicorn
 from bot.core.config import Settings
 from bot.services import Services
+from bot.store import Direction, Message, Priority
 from bot.text import segments
 from tests import faults
 from tests.broadcasting import schedule
@@ -133,6 +135,27 @@ def outbound(name: str, received: list[dict], body: str, address: str, cap: floa
     return {"broadcast": broadcast, "replies": replies}
 
 
+def percentiles(values: list[float]) -> str:
+    values = sorted(values)
+    if not values:
+        return "none"
+    return (f"p50 {values[len(values) // 2]:.2f} s,"
+            f" p99 {values[min(len(values) - 1, int(0.99 * len(values)))]:.2f} s")
+
+
+def reply_stages(services: Services) -> None:
+    """Where a reply's time went, from our rows: queued until a worker claimed it, then
+    until the provider's answer was recorded."""
+    with services.database.read() as db:
+        rows = db.execute(select(Message.created_at, Message.claimed_at, Message.sent_at).where(
+            Message.direction == Direction.OUT, Message.priority == Priority.CONVERSATION,
+            Message.sent_at.is_not(None))).all()
+    claimed = [(c - q).total_seconds() for q, c, _ in rows]
+    sent = [(s - c).total_seconds() for _, c, s in rows]
+    print(f"a reply queued until claimed: {percentiles(claimed)}; claimed until sent and"
+          f" recorded: {percentiles(sent)}")
+
+
 def wait_until(condition, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -210,12 +233,10 @@ def main() -> None:
               f" {sum(1 for t in replies.values() if len(t) > 1)} replied more than once")
         for since, what in ((posted, "the answer was posted"),
                             (accepted, "the web answered the webhook")):
-            latencies = sorted(times[0] - since[a] for a, times in replies.items() if a in since)
-            if latencies:
-                p50 = latencies[len(latencies) // 2]
-                p99 = latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))]
-                print(f"reply reached the provider, from when {what}: p50 {p50:.2f} s,"
-                      f" p99 {p99:.2f} s (aim: p99 under 2 s)")
+            latencies = [times[0] - since[a] for a, times in replies.items() if a in since]
+            print(f"reply reached the provider, from when {what}: {percentiles(latencies)}"
+                  f" (aim: p99 under 2 s)")
+        reply_stages(services)
         services.database.dispose()
 
 

@@ -163,3 +163,24 @@ def test_a_chat_waiting_its_turn_keeps_its_limits_while_idle_ones_are_forgotten(
         (await waiting).on_wire()
 
     asyncio.run(go())
+
+
+def test_a_reply_takes_the_next_room_in_a_full_window_before_the_bulk_waiting_for_it():
+    """When the window, not the bucket, holds the bulk back (a busy second), every
+    bulk send waits for the next room: the reply must get it, not the tenth after."""
+    pacer = Pacer(Pace(rate=10))
+    pacer.overall = TokenBucket(1000, burst=1000)  # only the window holds them back
+    admitted: list[str] = []
+
+    async def send(name, urgent=False):
+        (await pacer.wait(name, 1, urgent)).on_wire()
+        admitted.append(name)
+
+    async def go():
+        bulk = [asyncio.create_task(send(f"bulk{n}")) for n in range(25)]
+        await asyncio.sleep(0.5)  # ten went at once; fifteen wait for the window
+        await send("reply", urgent=True)
+        await asyncio.gather(*bulk)
+
+    asyncio.run(go())
+    assert admitted.index("reply") == 10

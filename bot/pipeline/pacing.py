@@ -86,6 +86,11 @@ class WindowLimit:
         wait, _ = admit_all([self], cost)
         return wait
 
+    def delay(self, cost: float) -> float:
+        """How long a send of `cost` would wait now (0: room), admitting nothing."""
+        with self._lock:
+            return self._delay(cost, self.clock())
+
     def busy(self) -> bool:
         with self._lock:
             at = self.clock()
@@ -153,6 +158,8 @@ class Pacer:
         self.address_windows: dict[str, WindowLimit] = {}
         # Sends to each address waiting for their turn: their limits are kept.
         self._waiting: collections.Counter[str] = collections.Counter()
+        # Urgent sends waiting for the channel's next room.
+        self._urgent = 0
 
     async def wait(self, address: str, cost: int, urgent: bool = False) -> Ticket:
         """Waits for the send's turn. It counts as starting now until the caller says
@@ -175,15 +182,36 @@ class Pacer:
                 del self._waiting[address]
 
     async def _admit(self, windows: list[WindowLimit], cost: int, urgent: bool) -> Ticket:
-        if not urgent:
-            await asyncio.sleep(self.overall.reserve(cost))
         # Counted in the chat's window and the channel's at the moment the send
         # starts, not when the chat's turn came and then the channel made it wait.
+        if urgent:
+            return await self._admit_first(windows, cost)
+        await asyncio.sleep(self.overall.reserve(cost))
         while True:
+            if self._urgent:  # a reply is waiting for the next room: it goes first
+                await asyncio.sleep(PENDING_POLL)
+                continue
             wait, ticket = admit_all(windows, cost, pending=True)
             if ticket is not None:
                 return ticket
             await asyncio.sleep(wait)
+
+    async def _admit_first(self, windows: list[WindowLimit], cost: int) -> Ticket:
+        """An urgent send waits for its chat's window on its own, then holds the bulk
+        back until it has the channel's next room (in a full window every bulk send is
+        waiting for that room too, and a reply would otherwise wait a second more)."""
+        for window in windows[1:]:
+            while (wait := window.delay(cost)) > 0:
+                await asyncio.sleep(wait)
+        self._urgent += 1
+        try:
+            while True:
+                wait, ticket = admit_all(windows, cost, pending=True)
+                if ticket is not None:
+                    return ticket
+                await asyncio.sleep(wait)
+        finally:
+            self._urgent -= 1
 
     def forget_idle(self) -> None:
         """Drops per-address buckets that are full again, so memory stays bounded; not
