@@ -147,13 +147,16 @@ def reply_stages(services: Services) -> None:
     """Where a reply's time went, from our rows: queued until a worker claimed it, then
     until the provider's answer was recorded."""
     with services.database.read() as db:
-        rows = db.execute(select(Message.created_at, Message.claimed_at, Message.sent_at).where(
+        rows = db.execute(select(Message.channel, Message.created_at, Message.claimed_at,
+                                 Message.sent_at).where(
             Message.direction == Direction.OUT, Message.priority == Priority.CONVERSATION,
             Message.sent_at.is_not(None))).all()
-    claimed = [(c - q).total_seconds() for q, c, _ in rows]
-    sent = [(s - c).total_seconds() for _, c, s in rows]
-    print(f"a reply queued until claimed: {percentiles(claimed)}; claimed until sent and"
-          f" recorded: {percentiles(sent)}")
+    for channel in sorted({row.channel for row in rows}):
+        mine = [row for row in rows if row.channel == channel]
+        claimed = [(r.claimed_at - r.created_at).total_seconds() for r in mine]
+        sent = [(r.sent_at - r.claimed_at).total_seconds() for r in mine]
+        print(f"{channel} replies: queued until claimed {percentiles(claimed)}; claimed until"
+              f" sent and recorded {percentiles(sent)}")
 
 
 def wait_until(condition, timeout: float) -> bool:

@@ -9,8 +9,9 @@ a person's own broadcast row rather than wait behind it.
 
 Sending is asynchronous: up to MASHWARA_DISPATCH_CONCURRENCY calls in flight, each
 channel paced in memory (bot/pipeline/pacing.py), each verdict recorded as soon as the
-provider answers. A paced channel claims only about one second of sending at a time,
-so a reply queued behind a broadcast waits about a second, not the whole broadcast.
+provider answers. A paced channel claims only about half a second of sending at a time
+(BATCH_SECONDS), so a reply queued behind a broadcast waits about that long, not the
+whole broadcast, and then takes the next room in the provider's window.
 
 Several workers (on one machine or several) share the channels: in `serve`, a channel
 is sent by one worker at a time, the holder of its lease (`send:<channel>`), so its
@@ -48,7 +49,7 @@ from bot.store import Direction, Identity, Message, Priority, Status
 log = logging.getLogger(__name__)
 
 # A paced channel claims about this many seconds of sending at a time.
-BATCH_SECONDS = 1.0
+BATCH_SECONDS = 0.5
 # Pauses before trying again to record a verdict the store could not take.
 RECORD_RETRIES = (0.5, 2.0, 8.0)
 # Verdicts answered within this many seconds of each other are recorded together.
@@ -277,7 +278,7 @@ class Dispatcher:
                              in_flight: set[asyncio.Task] | None = None,
                              tenure: Tenure | None = None) -> int:
         """Claims and sends one batch. With `in_flight`, returns once the pacer has let
-        go all but the last quarter of it, leaving the sends in that set; without,
+        go the first quarter of it, leaving the sends in that set; without,
         returns when every verdict is recorded. With `tenure`, a message whose turn
         comes after the tenure's term has ended is not sent (the next holder requeues
         it)."""
@@ -297,9 +298,12 @@ class Dispatcher:
             in_flight.add(task)
             task.add_done_callback(in_flight.discard)
             task.add_done_callback(_log_failure)
-        # The next batch is claimed while the last quarter of this one still waits its
-        # turn: a claim that takes a while on a busy machine leaves no gap in sending.
-        await asyncio.gather(*(event.wait() for event in started[:-(len(started) // 4) or None]))
+        # The next batch is claimed while the rest of this one still waits its turn: a
+        # claim can take a tenth of a second or more on a busy machine (its thread waits
+        # for the interpreter while the sends run) and must leave no gap in sending.
+        # Claims still come one batch apart (a batch starts when the last has gone), and
+        # a reply claimed with the next batch goes before the bulk waiting in memory.
+        await asyncio.gather(*(event.wait() for event in started[:max(1, len(started) // 4)]))
         return len(batch)
 
     async def deliver(self, messages: list[OutboundMessage]) -> list[SendResult]:
