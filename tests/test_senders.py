@@ -173,9 +173,9 @@ def test_a_choice_key_over_64_bytes_fails_without_a_call(channel_settings, fake_
     assert fake_telegram.sent() == []
 
 
-def test_sending_logs_no_token_number_or_text_at_info(channel_settings, fake_telegram,
-                                                      fake_twilio, caplog):
-    caplog.set_level("INFO")
+def test_sending_logs_no_token_number_or_text_even_verbose(channel_settings, fake_telegram,
+                                                           fake_twilio, caplog):
+    caplog.set_level("DEBUG")  # `mashwara -v`
     send(TelegramSender(channel_settings), outbound(CHAT, "secret words"))
     send(TwilioSender(channel_settings), outbound(PHONE, "secret words"))
     logged = caplog.text

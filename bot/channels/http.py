@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import json
+import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -21,6 +22,10 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from bot.channels.wire import on_wire
+
+# urllib3 logs each request's URL at DEBUG (`mashwara -v`): a Bot API URL holds the bot's
+# token, a Kannel one the password, the number and the text.
+logging.getLogger("urllib3").setLevel(logging.WARNING)
 
 # What a request raises when its connection failed, dropped or timed out; `Timeout` is
 # the timeouts among them.

@@ -36,8 +36,10 @@ from bot.channels.split import split
 from bot.core.config import Settings
 from bot.text.render import Choice
 
-# httpx logs each request's URL at INFO, and a Bot API URL holds the bot's token.
+# httpx logs each request's URL at INFO, and a Bot API URL holds the bot's token;
+# python-telegram-bot logs the URL and every call's parameters (chat, text) at DEBUG.
 logging.getLogger("httpx").setLevel(logging.WARNING)
+logging.getLogger("telegram").setLevel(logging.INFO)
 
 # Telegram refuses an empty text; a message that is only buttons gets this.
 EMPTY = "\u2026"
