@@ -9,30 +9,57 @@ import time
 import pytest
 
 from bot.channels.base import OutboundMessage
+from bot.channels.kannel.sender import KannelSender
+from bot.channels.smsgate.sender import SmsGateSender
+from bot.channels.table import ChannelConfig
 from bot.channels.telegram.sender import TelegramSender
 from bot.channels.twilio.sender import TwilioSender
 from bot.channels.wire import ON_WIRE
+from tests.fakes.sendsms import FakeSendsms
+from tests.fakes.server import FakeServer
 
 
-@pytest.mark.parametrize("kind", ["telegram", "sms"])
+class FakeGateway(FakeServer):
+    def answer(self, request):
+        return 202, {"id": request.params.get("id"), "state": "Pending"}
+
+
+@pytest.fixture
+def local_sms():
+    """A Kannel sendsms interface and an SMSGate API, each with its sender."""
+    kannel, gateway = FakeSendsms().start(), FakeGateway().start()
+
+    def config(kind, url):
+        return ChannelConfig(kind=kind, name=kind, url=url, username="u", password="p",
+                             secret="s" * 32, signing_key=None, sender=None, rate=1.0,
+                             prefixes=(), enabled=True, state="up")
+
+    yield {"kannel": (KannelSender(config("kannel", kannel.url + "/cgi-bin/sendsms"), ""),
+                      kannel),
+           "smsgate": (SmsGateSender(config("smsgate", gateway.url + "/3rdparty/v1"), ""),
+                       gateway)}
+    kannel.stop()
+    gateway.stop()
+
+
+@pytest.mark.parametrize("kind", ["telegram", "sms", "kannel", "smsgate"])
 def test_a_sender_says_when_its_request_is_on_the_wire(channel_settings, fake_telegram,
-                                                       fake_twilio, kind):
-    fake_telegram.latency = fake_twilio.latency = 0.3
-    sender = (TelegramSender(channel_settings) if kind == "telegram"
-              else TwilioSender(channel_settings))
+                                                       fake_twilio, local_sms, kind):
+    providers = {"telegram": (TelegramSender(channel_settings), fake_telegram),
+                 "sms": (TwilioSender(channel_settings), fake_twilio), **local_sms}
+    sender, provider = providers[kind]
+    provider.latency = 0.3
     address = "8000001" if kind == "telegram" else "+93700000001"
     said: list[float] = []
 
     async def send():
         ON_WIRE.set(lambda: said.append(time.monotonic()))
         result = await sender.send(OutboundMessage(1, kind, address, "Hello"))
-        if hasattr(sender, "aclose"):
-            await sender.aclose()
+        await sender.aclose()
         return result, time.monotonic()
 
     result, answered = asyncio.run(send())
-    arrived = (fake_telegram if kind == "telegram" else fake_twilio).requests[-1].at
     assert result.verdict.name == "SENT"
     assert len(said) == 1
     # Written before the provider had it, and well before its answer came back.
-    assert said[0] <= arrived + 0.01 and answered - said[0] >= 0.25
+    assert said[0] <= provider.requests[-1].at + 0.01 and answered - said[0] >= 0.25
