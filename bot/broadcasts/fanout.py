@@ -46,6 +46,8 @@ from bot.store.base import UTCDateTime
 from bot.text import segments
 
 CHUNK = 5000  # contacts per transaction; SQLite holds its write lock ~0.1 s for one
+# A fan-out this large has PostgreSQL refresh the outbox's statistics (Database.analyze).
+ANALYZE_AFTER = 10_000
 
 Progress = Callable[[int, int], None]  # (contacts covered so far, contacts in all)
 
@@ -152,7 +154,10 @@ def fan_out(database: Database, run_id: int, *, default_language: str, channels:
     with database.write() as db:
         run = db.get(BroadcastRun, run_id)
         run.recipients = written(db, run_id)
-        return run.recipients - before
+        added = run.recipients - before
+    if added >= ANALYZE_AFTER:
+        database.analyze("messages")  # the claims that follow read a much longer queue
+    return added
 
 
 def _next_chunk(database: Database, statement, broadcast: Broadcast, run_id: int,

@@ -33,7 +33,17 @@ import re
 import threading
 from collections.abc import Iterable
 
-from sqlalchemy import Row, and_, bindparam, exists, func, or_, select, update
+from sqlalchemy import (
+    Row,
+    bindparam,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.exc import OperationalError
 
 from bot.channels.base import OutboundMessage, Sender, SendResult, Verdict
@@ -45,6 +55,7 @@ from bot.outbound.outbox import choices_of
 from bot.pipeline.leases import Tenure
 from bot.pipeline.pacing import JITTER_MARGIN, Pacer
 from bot.store import Direction, Identity, Message, Priority, Status
+from bot.store.messages import QUEUE
 
 log = logging.getLogger(__name__)
 
@@ -73,17 +84,22 @@ _ids = bindparam("ids", expanding=True)
 # In order per address, within a priority: a reply waits for an earlier reply or for
 # whatever is on the wire, never for that person's queued broadcast row, which may be
 # hours away in a large SMS broadcast.
+# The person's rows are found by (identity_id, status), both in one index: as two
+# conditions to combine, a planner without statistics (a queue just filled by a fan-out)
+# read the whole queue for every candidate.
 _BLOCKED = exists().where(
     _earlier.c.identity_id == _messages.c.identity_id,
+    _earlier.c.status.in_([literal_column(f"'{Status.SENDING}'"),
+                           literal_column(f"'{Status.QUEUED}'")]),
     _earlier.c.direction == Direction.OUT,
     _earlier.c.id < _messages.c.id,
-    or_(_earlier.c.status == Status.SENDING,
-        and_(_earlier.c.status == Status.QUEUED, _earlier.c.priority <= _messages.c.priority)),
+    or_(_earlier.c.status == Status.SENDING, _earlier.c.priority <= _messages.c.priority),
 )
+# The queue is read in its index's order (ix_messages_queue), which the claim stops
+# walking at its limit; its condition is written out for the planners to match.
 _CLAIMABLE = (
     select(_messages.c.id)
-    .where(_messages.c.direction == Direction.OUT,
-           _messages.c.status == Status.QUEUED,
+    .where(text(QUEUE),
            _messages.c.next_attempt_at <= _at,
            _messages.c.channel.in_(bindparam("channels", expanding=True)),
            ~_BLOCKED)

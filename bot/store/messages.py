@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -60,6 +61,12 @@ class Priority:
     BULK = 10
 
 
+# The outbound rows waiting to be sent, as the dispatcher's claim spells them: literally,
+# so that both databases can use the queue index (ix_messages_queue, outbound rows only).
+OUT = "direction = 'out'"
+QUEUE = f"{OUT} AND status = 'queued'"
+
+
 class Message(Base):
     """The message log and the outbox: inbound and outbound messages in one table.
 
@@ -72,6 +79,9 @@ class Message(Base):
         UniqueConstraint("channel", "external_id"),
         Index("ix_messages_outbox", "status", "priority", "next_attempt_at"),
         Index("ix_messages_identity_status", "identity_id", "status"),
+        # The queue in the dispatcher's claim order (migration 0018).
+        Index("ix_messages_queue", "status", "priority", "id", postgresql_where=text(OUT),
+              sqlite_where=text(OUT)),
         # One message per contact per broadcast run: fan-out can be re-run safely.
         # (Conversation rows have no run; NULLs never conflict.)
         Index("uq_messages_broadcast_run_contact", "broadcast_run_id", "contact_id",
