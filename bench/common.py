@@ -6,15 +6,14 @@ import contextlib
 import subprocess
 import sys
 import tempfile
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
-import psycopg
 from cryptography.fernet import Fernet
 
 from bot.core.config import Settings
 from bot.services import Services
+from tests.conftest import scratch_database
 
 PG_SERVER = "postgresql://root@127.0.0.1:5432/postgres"
 
@@ -28,14 +27,8 @@ def fresh_services(backend: str) -> Iterator[Services]:
             url = f"sqlite:///{Path(folder) / 'bench.db'}"
             yield _services(url, key, folder)
             return
-        name = f"mashwara_bench_{uuid.uuid4().hex[:8]}"
-        with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-            admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield _services(f"postgresql+psycopg://root@127.0.0.1:5432/{name}", key, folder)
-        finally:
-            with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        with scratch_database("mashwara_bench") as url:
+            yield _services(url, key, folder)
 
 
 def _services(url: str, key: str, folder: str) -> Services:

@@ -33,6 +33,7 @@ from twilio.request_validator import RequestValidator
 from bench import baseline
 from bench.common import neighbours
 from bench.load import closed_loop, open_loop
+from tests.conftest import scratch_database
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLIC_URL = "https://bot.example.org"
@@ -46,17 +47,8 @@ def database(backend: str, workdir: Path):
     if backend == "sqlite":
         yield f"sqlite:///{workdir}/bench.db"
         return
-    import psycopg
-
-    name = f"mashwara_bench_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    base = PG_SERVER.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database("mashwara_bench") as url:
+        yield url
 
 
 def environment(url: str, workdir: Path) -> dict:

@@ -7,9 +7,11 @@ PostgreSQL database created for this run and dropped after it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import uuid
+from collections.abc import Iterator
 
 import psycopg
 import pytest
@@ -72,12 +74,20 @@ def _template(backend, tmp_path_factory):
         path = tmp_path_factory.mktemp("template") / "template.db"
         yield _migrated(f"sqlite:///{path}")
         return
-    name = f"mashwara_test_{uuid.uuid4().hex[:10]}"
+    with scratch_database("mashwara_test") as url:
+        yield _migrated(url)
+
+
+@contextlib.contextmanager
+def scratch_database(prefix: str) -> Iterator[str]:
+    """A PostgreSQL database of its own (its SQLAlchemy URL), dropped afterwards: for
+    the tests and the benchmarks."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(PG_SERVER, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
-    url = PG_SERVER.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
+    base = PG_SERVER.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
     try:
-        yield _migrated(f"{url}/{name}")
+        yield f"{base}/{name}"
     finally:
         with psycopg.connect(PG_SERVER, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -160,12 +170,5 @@ def empty_database_url(backend, tmp_path):
     if backend == "sqlite":
         yield f"sqlite:///{tmp_path}/old.db"
         return
-    name = f"mashwara_mig_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    base = PG_SERVER.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://")
-    try:
-        yield f"{base}/{name}"
-    finally:
-        with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with scratch_database("mashwara_mig") as url:
+        yield url

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import subprocess
 import threading
-import uuid
 from pathlib import Path
 
-import psycopg
 import pytest
 from sqlalchemy import select, text
 
@@ -20,26 +18,9 @@ from bot.store import Direction, Message
 from bot.store.backup import BackupError, backup, restore
 from tests import faults
 from tests.builders import make_contact
-from tests.conftest import PG_SERVER
 from tests.fakes.payloads import tg_text
 from tests.private_postgres import _free_port
 from tests.test_faults_postgres_restart import SECRET, Telegram
-
-
-@pytest.fixture
-def empty_store(backend, tmp_path):
-    """The URL of a store with nothing in it: a new SQLite file, or a new database."""
-    if backend == "sqlite":
-        yield f"sqlite:///{tmp_path / 'restored.db'}"
-        return
-    name = f"mashwara_restore_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{PG_SERVER.rsplit('/', 1)[0].replace('postgresql://', 'postgresql+psycopg://')}/{name}"
-    finally:
-        with psycopg.connect(PG_SERVER, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def inbound_ids(url: str) -> set[str]:
@@ -52,8 +33,8 @@ def inbound_ids(url: str) -> set[str]:
         database.dispose()
 
 
-def test_a_backup_is_private_read_back_and_restores_into_an_empty_store(services, tmp_path,
-                                                                         empty_store):
+def test_a_backup_is_private_read_back_and_restores_into_an_empty_database_url(services, tmp_path,
+                                                                         empty_database_url):
     for n in range(5):
         make_contact(services, address=f"+9370000{n:04d}")
     file = tmp_path / "mashwara.backup"
@@ -64,7 +45,7 @@ def test_a_backup_is_private_read_back_and_restores_into_an_empty_store(services
     assert summary.counts["contacts"] == 5 and summary.counts["identities"] == 5
     with pytest.raises(BackupError, match="exists"):
         backup(services.database, file)
-    restored = Database(empty_store)
+    restored = Database(empty_database_url)
     try:
         assert restore(restored, file).counts == summary.counts
         with restored.read() as db:
@@ -76,7 +57,7 @@ def test_a_backup_is_private_read_back_and_restores_into_an_empty_store(services
 
 
 def test_restore_refuses_a_store_with_rows_and_a_file_that_is_no_backup(services, tmp_path,
-                                                                        empty_store):
+                                                                        empty_database_url):
     make_contact(services)
     file = tmp_path / "mashwara.backup"
     backup(services.database, file)
@@ -86,11 +67,11 @@ def test_restore_refuses_a_store_with_rows_and_a_file_that_is_no_backup(services
     not_a_backup = tmp_path / "notes.txt"
     not_a_backup.write_text("hello\n" * 100)
     with pytest.raises(BackupError):
-        restore(Database(empty_store), not_a_backup)
+        restore(Database(empty_database_url), not_a_backup)
 
 
 def test_backup_during_traffic_holds_everything_acknowledged_before_it(
-        channel_settings, fake_telegram, tmp_path, empty_store):
+        channel_settings, fake_telegram, tmp_path, empty_database_url):
     port = _free_port()
     environment = faults.env(channel_settings, tmp_path, TELEGRAM_WEBHOOK_SECRET=SECRET,
                              MASHWARA_PUBLIC_URL=f"http://127.0.0.1:{port}")
@@ -123,15 +104,15 @@ def test_backup_during_traffic_holds_everything_acknowledged_before_it(
     assert "read back and counted" in taken.stdout
     assert file.stat().st_mode & 0o777 == 0o600
     restored = subprocess.run(faults.command(["restore", str(file)]),
-                              env={**environment, "MASHWARA_DATABASE_URL": empty_store},
+                              env={**environment, "MASHWARA_DATABASE_URL": empty_database_url},
                               cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert restored.returncode == 0, restored.stderr
-    kept = {int(external.split(":")[0].lstrip("u")) for external in inbound_ids(empty_store)}
+    kept = {int(external.split(":")[0].lstrip("u")) for external in inbound_ids(empty_database_url)}
     print(f"\nbackup under traffic: {len(before)} acknowledged before it, {len(during)} by its"
           f" end, {len(kept)} in the restored store, {len(updates)} in all")
     assert before <= kept, "an update acknowledged before the backup is missing"
     again = subprocess.run(faults.command(["restore", str(file)]),
-                           env={**environment, "MASHWARA_DATABASE_URL": empty_store},
+                           env={**environment, "MASHWARA_DATABASE_URL": empty_database_url},
                            cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert again.returncode != 0 and "only into an empty store" in again.stderr
 
