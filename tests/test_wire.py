@@ -4,6 +4,7 @@ pacing counts a send from then (bot/channels/wire.py), not from when its turn ca
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 
 import pytest
@@ -61,5 +62,23 @@ def test_a_sender_says_when_its_request_is_on_the_wire(channel_settings, fake_te
     result, answered = asyncio.run(send())
     assert result.verdict.name == "SENT"
     assert len(said) == 1
-    # Written before the provider had it, and well before its answer came back.
+    # Said as the provider had it, and well before its answer came back.
     assert said[0] <= provider.requests[-1].at + 0.01 and answered - said[0] >= 0.25
+
+
+def test_the_fake_provider_counts_a_request_from_when_it_arrived():
+    """The rates the benchmarks and the shared-pacing test count at the fakes: a request
+    that waited for the fake's handler (a busy machine) still counts from its arrival."""
+    provider = FakeGateway()  # not serving yet: the kernel queues the connection
+    client = socket.create_connection(provider.server_address)
+    client.sendall(b"POST /3rdparty/v1/message HTTP/1.1\r\nHost: fake\r\n"
+                   b"Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}")
+    sent = time.monotonic()
+    time.sleep(0.3)
+    provider.start()
+    try:
+        assert client.recv(100).startswith(b"HTTP/1.1 202")
+        assert abs(provider.requests[-1].at - sent) < 0.05
+    finally:
+        client.close()
+        provider.stop()

@@ -33,8 +33,9 @@ class Remote:
         self.url = url
 
     def recorded(self, suffix: str) -> list[dict]:
-        """What arrived on paths ending in `suffix`: path, `at` (time.monotonic, which
-        every process on the machine shares) and params."""
+        """What arrived on paths ending in `suffix`: path, `at` (when it reached the
+        fake's socket, in time.monotonic terms, which every process on the machine
+        shares) and params."""
         with urllib.request.urlopen(f"{self.url}/_recorded", timeout=30) as response:  # nosec B310
             return [r for r in json.load(response) if r["path"].endswith(suffix)]
 
@@ -67,8 +68,8 @@ def main() -> None:
                                                                           args.token)
     server.latency = args.latency
     # It keeps every request: at 150,000 of them Python's full collections paused the
-    # process for up to 170 ms, and what arrived meanwhile was recorded as arriving
-    # together. A fake lives for one run; it can go without collecting.
+    # process for up to 170 ms, a stall no provider has. A fake lives for one run; it
+    # can go without collecting.
     gc.disable()
     print(server.url, flush=True)
     server.serve_forever()
