@@ -3,21 +3,25 @@ order and stops at its limit, and finds a person's earlier rows by (identity, st
 
 At 100,000 queued rows the claim's old plan sorted the whole queue and read it again
 for every row, and took minutes (bench.scale --full stalled). A large fan-out now has
-PostgreSQL refresh its statistics, as the test does before reading the plan: without
-them PostgreSQL believes the table nearly empty and any plan will do."""
+PostgreSQL refresh its statistics (a broadcast's, a consultation's), as the first test
+does before reading the plan: without them PostgreSQL believes the table nearly empty
+and any plan will do."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import event, insert, select
 
+from bot.core import db as db_module
 from bot.core.clock import now
 from bot.store import Identity, Message
 from tests import faults
+from tests.consulting import OPEN, create, send
 
 QUEUED = 3000
 
 
-def claim_and_plan(services) -> tuple[int, str]:
+def claim_and_plan(services, channel: str = "sms") -> tuple[int, str]:
     """Claims 50 rows, and the database's plan for the claim's SELECT as it was sent."""
     sent: list[tuple[str, object]] = []
 
@@ -28,7 +32,7 @@ def claim_and_plan(services) -> tuple[int, str]:
     engine = services.database.write_engine
     event.listen(engine, "before_cursor_execute", keep)
     try:
-        claimed = len(services.dispatcher.claim(50, ["sms"]))
+        claimed = len(services.dispatcher.claim(50, [channel]))
     finally:
         event.remove(engine, "before_cursor_execute", keep)
     (statement, parameters), = sent
@@ -54,3 +58,15 @@ def test_the_claim_walks_the_queue_index_and_probes_each_person(services):
     assert "ix_messages_identity_status" in shown, shown
     assert "Sort" not in shown and "TEMP B-TREE" not in shown, shown
 
+
+
+@pytest.mark.postgresql_only
+def test_a_consultation_sent_to_many_refreshes_the_statistics_too(services, monkeypatch,
+                                                                  time_machine):
+    monkeypatch.setattr(db_module, "ANALYZE_AFTER", QUEUED)
+    time_machine.move_to(OPEN, tick=False)
+    faults.recipients(services, "sim", [f"+9378{n:07d}" for n in range(QUEUED)])
+    assert send(services, create(services)) == QUEUED
+    claimed, shown = claim_and_plan(services, "sim")
+    assert claimed == 50
+    assert "ix_messages_queue" in shown and "Sort" not in shown, shown

@@ -46,8 +46,6 @@ from bot.store.base import UTCDateTime
 from bot.text import segments
 
 CHUNK = 5000  # contacts per transaction; SQLite holds its write lock ~0.1 s for one
-# A fan-out this large has PostgreSQL refresh the outbox's statistics (Database.analyze).
-ANALYZE_AFTER = 10_000
 
 Progress = Callable[[int, int], None]  # (contacts covered so far, contacts in all)
 
@@ -155,8 +153,7 @@ def fan_out(database: Database, run_id: int, *, default_language: str, channels:
         run = db.get(BroadcastRun, run_id)
         run.recipients = written(db, run_id)
         added = run.recipients - before
-    if added >= ANALYZE_AFTER:
-        database.analyze("messages")  # the claims that follow read a much longer queue
+    database.wrote("messages", added)
     return added
 
 

@@ -172,7 +172,9 @@ def send(database: Database, consultation_id: int, *, offer_all: OfferAll,
                 select(literal(consultation_id), offered.c.contact_id,
                        literal(now, UTCDateTime()), false())))
     with database.read() as db:
-        return _sent(db, consultation_id) - before
+        reached = _sent(db, consultation_id) - before
+    database.wrote("messages", reached)  # the first question, to most of them
+    return reached
 
 
 def remind(database: Database, consultation_id: int, *, offer_all: OfferAll,
@@ -200,7 +202,8 @@ def remind(database: Database, consultation_id: int, *, offer_all: OfferAll,
                                 ConversationSession.flow == FLOW))
             offered = offer_all(db, people, f"{consultation_id}:remind", within)
             reminded += db.scalar(select(func.count()).select_from(offered.subquery()))
-        return reminded
+    database.wrote("messages", reminded)
+    return reminded
 
 
 def _sent(db: Session, consultation_id: int) -> int:

@@ -56,6 +56,8 @@ def _make_private(files: list[Path]) -> None:
             pass
 # A WAL checkpoint waits this long for the writers, then tries again next time.
 CHECKPOINT_WAIT_SECONDS = 1.0
+# A bulk write this large has PostgreSQL refresh the table's statistics (Database.wrote).
+ANALYZE_AFTER = 10_000
 
 
 def _sqlite_engine(url: str, immediate: bool) -> Engine:
@@ -133,6 +135,13 @@ class Database:
         with closing(sqlite3.connect(name, timeout=CHECKPOINT_WAIT_SECONDS)) as connection:
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         return max(0, before - (wal.stat().st_size if wal.exists() else 0))
+
+    def wrote(self, table: str, rows: int) -> None:
+        """After a bulk write of `rows` rows to `table` (a broadcast's or a consultation's
+        fan-out): from ANALYZE_AFTER rows on, `analyze`, for the claims that follow read a
+        much longer queue."""
+        if rows >= ANALYZE_AFTER:
+            self.analyze(table)
 
     def analyze(self, table: str) -> None:
         """PostgreSQL: fresh statistics on `table` after a bulk write (a broadcast's
