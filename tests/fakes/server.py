@@ -65,6 +65,14 @@ class FakeServer(ThreadingHTTPServer):
         self.lock = threading.Lock()
         self.thread = threading.Thread(target=self.serve_forever, daemon=True)
 
+    def server_bind(self) -> None:
+        # On the listening socket: the kernel stamps packets only while some socket asks
+        # it to, and what arrives before a connection is accepted counts too. Accepted
+        # connections inherit it.
+        if STAMPED:
+            self.socket.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
+        super().server_bind()
+
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}"
@@ -102,11 +110,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     def log_message(self, *_args):
         pass
-
-    def setup(self):
-        super().setup()
-        if STAMPED:
-            self.connection.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMPNS, 1)
 
     def handle_one_request(self):
         self.arrived = _arrival(self.connection)
