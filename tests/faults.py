@@ -11,6 +11,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from sqlalchemy import text
+
 from bot.core.clock import now
 from bot.core.crypto import keyring
 from bot.store import Contact, ContactStatus, Identity
@@ -18,6 +20,14 @@ from tests.conftest import TEST_KEY
 from tests.fakes.fixtures import ACCOUNT_SID, AUTH_TOKEN, BOT_TOKEN, TWILIO_NUMBER
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def waiting_on_a_lock(services) -> bool:
+    """PostgreSQL: whether a transaction in the test's database waits for a lock."""
+    with services.database.read() as db:
+        return bool(db.scalar(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+            " AND datname = current_database()")))
 
 
 def recipients(services, channel: str, addresses: list[str]) -> None:

@@ -10,22 +10,16 @@ import datetime as dt
 import threading
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from bot.core.clock import now
 from bot.pipeline.inbox import lock_contact
 from bot.store import ConsultationRecipient, ConversationSession, PendingFlow
 from tests.community import person
 from tests.consulting import OPEN, create, send
+from tests.faults import waiting_on_a_lock
 
 pytestmark = pytest.mark.postgresql_only
-
-
-def waiting_on_a_lock(services) -> bool:
-    with services.database.read() as db:
-        return bool(db.scalar(text(
-            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
-            " AND datname = current_database()")))
 
 
 def test_a_conversation_starting_during_the_send_gets_it_afterwards(services,

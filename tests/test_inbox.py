@@ -3,8 +3,11 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from bot.store import ConversationSession, Direction, Message, Status
+from bot.contacts.lookup import identify
+from bot.core.clock import now
+from bot.store import Contact, ConversationSession, Direction, Identity, Message, Status
 from flows.engine import FLOWS
+from tests import faults
 from tests.builders import chat, inbound, make_contact, phone
 
 
@@ -53,6 +56,36 @@ def test_two_messages_at_once_from_one_person_leave_a_consistent_session(service
     # language answered by one message, consent by the other: now at the name question
     assert session.flow == "registration" and session.state["step"] == 2
     assert count(services, Message.status == Status.HANDLED) == 3
+
+
+@pytest.mark.postgresql_only
+def test_a_new_number_written_from_twice_at_once_is_one_person(services):
+    """Two first messages at once: the one that finds the number taken drops the contact
+    it had made, and answers as the person the other made."""
+    address, made, release = phone(), threading.Event(), threading.Event()
+
+    def first_message():  # its transaction made the person, and has not committed yet
+        with services.database.write() as db:
+            identify(db, "sim", address, now())
+            made.set()
+            release.wait(30)
+
+    first = threading.Thread(target=first_message)
+    first.start()
+    assert made.wait(30)
+    second = threading.Thread(target=services.inbox.receive, args=(inbound("hi", address=address),))
+    second.start()
+    while not faults.waiting_on_a_lock(services):  # on the number's unique index
+        assert second.is_alive()
+    release.set()
+    first.join(30)
+    second.join(30)
+    with services.database.read() as db:
+        assert db.scalar(select(func.count()).select_from(Contact)) == 1
+        identity = db.scalars(select(Identity)).one()
+        replied = db.scalar(select(func.count()).select_from(Message).where(
+            Message.direction == Direction.OUT, Message.identity_id == identity.id))
+    assert replied == 1
 
 
 BAD_INPUTS = {

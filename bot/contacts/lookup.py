@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, bindparam, select
+from sqlalchemy import ColumnElement, Select, bindparam, delete, insert, select
 from sqlalchemy.orm import Session
 
 from bot.core.crypto import keyring
@@ -29,7 +29,9 @@ class Sender:
     contact: Contact
 
 
-_identities = Identity.__table__
+_identities, _contacts = Identity.__table__, Contact.__table__
+_NEW_CONTACT = insert(_contacts).returning(_contacts.c.id)
+_DROP_CONTACT = delete(_contacts).where(_contacts.c.id == bindparam("contact"))
 
 
 def _sender_query(index: ColumnElement[bool]) -> Select:
@@ -89,19 +91,14 @@ def _find_sender(db: Session, channel: str, address: str) -> Sender | None:
 
 def _create(db: Session, channel: str, address: str, now: dt.datetime,
             language: str | None) -> None:
-    contact = Contact(language=language if language in LANGUAGES else None, created_at=now)
-    db.add(contact)
-    db.flush()
-    inserted = insert_ignore(
-        db,
-        Identity,
-        {
-            "contact_id": contact.id,
-            "channel": channel,
-            "address": address,
-            "address_index": keyring().blind_index(address),
-            "created_at": now,
-        },
-    )
+    """A contact and its identity, in Core: someone's first message is common in a
+    campaign's first hour, and the ORM's unit of work cost more than both inserts."""
+    contact = db.execute(_NEW_CONTACT, {
+        "language": language if language in LANGUAGES else None, "created_at": now,
+    }).scalar_one()
+    inserted = insert_ignore(db, Identity, {
+        "contact_id": contact, "channel": channel, "address": address,
+        "address_index": keyring().blind_index(address), "created_at": now,
+    })
     if not inserted:  # someone else made it a moment ago
-        db.delete(contact)
+        db.execute(_DROP_CONTACT, {"contact": contact})
