@@ -101,7 +101,8 @@ def assert_within_caps(seen: dict[str, list[dict]]) -> None:
     assert most_in_one_second([r["at"] for r in seen["telegram"]]) <= TELEGRAM_CAP
     assert most_in_one_second([r["at"] for r in seen["sms"]]) <= SMS_CAP
     busy = [r["at"] for r in seen["telegram"] if str(r["params"]["chat_id"]) == BUSY_CHAT]
-    assert len(busy) == OWN_MESSAGES + 1
+    # Each at least once (exactly once, but for a send a killed holder had in flight).
+    assert len(busy) >= OWN_MESSAGES + 1
     assert most_in_one_second(busy) <= CHAT_CAP
 
 
