@@ -5,7 +5,8 @@ N registered contacts (SMS and Telegram in proportion to the caps), two web proc
 Twilio (100 segments/s) and Telegram (30 messages/s) each in a process of its own,
 answering after 50 ms. A broadcast to everyone is due at the start; while it goes out,
 half the contacts write in (signed webhooks, open loop at `--inbound-rate`) and get a
-conversation reply. Counted at the fake providers, it prints: answers refused with a
+conversation reply. Counted at the fake providers (each request from when it reached
+their socket: tests/fakes/server.py), it prints: answers refused with a
 5xx, contacts who got the broadcast not exactly once, answers whose reply was lost or
 doubled, each channel's rate over its cap (aim 0.95) and its one-second windows over
 the cap (aim 0), and the time for a reply to reach the provider (p50, p99; aim p99
